@@ -1,0 +1,213 @@
+"""The resumable batch: sources in, documents.jsonl and manifest.jsonl out.
+
+For each source (files, and folders walked recursively in sorted order, hidden files and the
+output folder skipped): hash it, skip it if the manifest already has its content, read it in
+the sandbox, then append its documents and its manifest line (fsynced, in that order). After a
+kill at any moment a rerun repairs the two files (see `manifest.py`) and carries on, so every
+source ends up exactly once in the manifest and every document exactly once in documents.jsonl.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from pipeline.batch.manifest import DOCUMENTS, Manifest
+from pipeline.batch.sandbox import Sandbox
+from pipeline.errors import UsageError, VawgError, not_found
+from pipeline.ingest.api import Outcome, walk_sources
+from pipeline.ingest.base import ReadOptions, Status, sha256_file
+
+STATUS_ORDER = [s.value for s in Status]
+WORKER_LOG = "worker.log"
+
+
+@dataclass
+class Summary:
+    """What a run did: outcomes of the sources read this time, and what it skipped."""
+
+    out_dir: Path
+    counts: Counter[str] = field(default_factory=Counter)
+    already_done: int = 0
+    duplicates: int = 0
+    documents: int = 0
+    pages: int = 0
+    seconds: float = 0.0
+    repaired: list[str] = field(default_factory=list)
+
+    @property
+    def read(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def sources(self) -> int:
+        return self.read + self.already_done + self.duplicates
+
+    def line(self) -> str:
+        """One line, e.g. '37 sources: 30 ok, 2 ocr, 1 encrypted; 212 documents in out/documents.jsonl'."""
+        parts = [f"{self.counts[s]} {s.replace('_', ' ')}" for s in STATUS_ORDER if self.counts[s]]
+        if self.already_done:
+            parts.append(f"{self.already_done} already done")
+        if self.duplicates:
+            parts.append(f"{self.duplicates} duplicate{'s' if self.duplicates > 1 else ''}")
+        where = self.out_dir / DOCUMENTS
+        head = (
+            f"{self.sources} source{'s' if self.sources != 1 else ''}: {', '.join(parts) or 'nothing to do'}"
+        )
+        return f"{head}; {self.documents} new documents in {where} ({self.seconds:.1f} s)"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "sources": self.sources,
+            "counts": dict(self.counts),
+            "already_done": self.already_done,
+            "duplicates": self.duplicates,
+            "documents": self.documents,
+            "pages": self.pages,
+            "seconds": self.seconds,
+            "repaired": self.repaired,
+        }
+
+
+class _Lock:
+    """An exclusive lock on the output folder, so two runs never append to the same files."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.path = out_dir / ".lock"
+        self._fh: IO[str] | None = None
+
+    def __enter__(self) -> _Lock:
+        self._fh = open(self.path, "w")  # noqa: SIM115
+        try:
+            fcntl.flock(self._fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            self._fh.close()
+            raise VawgError(f"another vawg ingest is writing to {self.path.parent}") from None
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._fh is not None:
+            fcntl.flock(self._fh, fcntl.LOCK_UN)
+            self._fh.close()
+
+
+class _Progress:
+    """A progress bar on stderr (rich) when it is a terminal; silent otherwise."""
+
+    def __init__(self, total: int, enabled: bool) -> None:
+        self.bar: Any = None
+        self.task: Any = None
+        if enabled and sys.stderr.isatty():
+            try:
+                from rich.console import Console
+                from rich.progress import (
+                    BarColumn,
+                    MofNCompleteColumn,
+                    Progress,
+                    TextColumn,
+                    TimeRemainingColumn,
+                )
+            except ImportError:
+                return
+            self.bar = Progress(
+                TextColumn("ingest"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                TextColumn("{task.description}"),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            self.task = self.bar.add_task("", total=total)
+
+    def __enter__(self) -> _Progress:
+        if self.bar is not None:
+            self.bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+    def step(self, name: str) -> None:
+        if self.bar is not None:
+            self.bar.update(self.task, advance=1, description=name[-40:])
+
+    def note(self, message: str) -> None:
+        if self.bar is not None:
+            self.bar.console.print(message, markup=False, highlight=False)
+        else:
+            print(message, file=sys.stderr)
+
+
+def ingest(
+    sources: Sequence[Path],
+    out_dir: Path,
+    options: ReadOptions | None = None,
+    *,
+    progress: bool = True,
+    retry: Sequence[str] = (),
+    on_outcome: Callable[[Outcome], None] | None = None,
+) -> Summary:
+    """Read every source into `out_dir` (documents.jsonl, manifest.jsonl), resuming a previous run.
+
+    `retry` names statuses (e.g. "timeout") whose sources are read again even if done.
+    Bad sources get a status and are reported on stderr unless `progress` is False.
+    """
+    options = options or ReadOptions()
+    missing = [p for p in sources if not p.exists()]
+    if missing:
+        raise not_found(missing[0])
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UsageError(f"--out must be a folder: {out_dir}")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    summary = Summary(out_dir=out_dir)
+    with _Lock(out_dir):
+        manifest = Manifest(out_dir).load()
+        summary.repaired = manifest.repaired
+        files = list(walk_sources(sources, exclude=[out_dir]))
+        seen: set[str] = set()
+        with _Progress(len(files), progress) as bar, Sandbox(options, out_dir / WORKER_LOG) as sandbox:
+            for path in files:
+                bar.step(path.name)
+                try:
+                    sha = sha256_file(path)
+                except OSError as exc:
+                    bar.note(f"vawg: warning: {path}: cannot read: {exc.strerror or exc}")
+                    summary.counts[Status.CORRUPT.value] += 1
+                    continue
+                if sha in seen:
+                    summary.duplicates += 1
+                    continue
+                seen.add(sha)
+                if manifest.done(sha, tuple(retry)) is not None:
+                    summary.already_done += 1
+                    continue
+                outcome = _read(sandbox, path, sha)
+                manifest.record(outcome)
+                summary.counts[outcome.status.value] += 1
+                summary.documents += len(outcome.documents)
+                summary.pages += outcome.pages
+                if on_outcome is not None:
+                    on_outcome(outcome)
+                if progress and not outcome.ok:
+                    bar.note(f"vawg: {outcome.status.value}: {outcome.source}: {outcome.reason}")
+    summary.seconds = round(time.perf_counter() - started, 2)
+    return summary
+
+
+def _read(sandbox: Sandbox, path: Path, sha: str) -> Outcome:
+    try:
+        return sandbox.read(path, sha, label=str(path))
+    except RuntimeError as exc:  # the worker could not be started at all
+        raise VawgError(f"cannot read {path}: {exc}") from None
+
+
+__all__ = ["Summary", "ingest"]
