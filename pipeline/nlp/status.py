@@ -1,36 +1,438 @@
-"""Status of each measure mention (ConText-style cue rules): sets `ent._.status`.
+"""Status of each measure mention, read from cue words in its sentence (ConText-style).
 
-Placeholder: every entity gets "used" until the rule engine lands.
+The component `vawg_status` sets `ent._.status` (one of the 7 statuses of labels.md) and
+`ent._.status_cue` (the cue text that decided it, or None for the default) on every entity
+in `doc.ents`. The cue rules are data: `configs/status_rules.jsonl` (see
+`configs/status_rules.README.md` for the format).
+
+How a status is chosen, for one entity:
+
+1. Cues are matched (PhraseMatcher on NORM, a few token patterns) only in sentences that
+   hold an entity. A cue match inside a longer cue match is dropped, so "not told" (a
+   pseudo cue that decides nothing) hides "not", and "should have" hides "should".
+2. A *negator* ("not", "never", "no one" ...) that ends at most `window` tokens before a
+   `negatable` cue flips that cue to its `negated_status` ("was not considered" ->
+   not_used, "not granted" -> refused, "not extended" -> ended). Negators do nothing else,
+   so "IP not told of the bail conditions" leaves the bail mention alone.
+3. A cue applies to the entity if the entity lies in the cue's direction (forward: after
+   the cue; backward: before it; bidirectional: either; a cue overlapping the entity always
+   applies), at most `scope` tokens away, with no terminator token of that rule in between
+   (e.g. "but", ";", "although"), and the rule's `requires_label` / `excludes_label` allow
+   the entity's label.
+4. Of the applicable cues the highest `priority` wins; equal priorities go to the nearest
+   cue, then to the longer cue. Default priorities rank outcomes over intentions:
+   generic 90 > refused 85 = breached 85 > ended 75 > not_used 65 > considered 45 > used 35.
+   With no applicable cue the entity is `used` (a plain case statement).
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+import srsly
 from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
+from spacy.util import ensure_path
 
-from pipeline.paths import CONFIGS
+from pipeline.errors import InputError
+from pipeline.paths import PROJECT_ROOT
 
 if not Span.has_extension("status"):
     Span.set_extension("status", default=None)
+if not Span.has_extension("status_cue"):
+    Span.set_extension("status_cue", default=None)
 
-DEFAULT_RULES = str(CONFIGS / "status_rules.jsonl")
+STATUSES = ("used", "considered", "not_used", "refused", "breached", "ended", "generic")
+DIRECTIONS = ("forward", "backward", "bidirectional")
+DEFAULT_PRIORITY = {
+    "generic": 90,
+    "refused": 85,
+    "breached": 85,
+    "ended": 75,
+    "not_used": 65,
+    "considered": 45,
+    "used": 35,
+}
+DEFAULT_STATUS = "used"
+DEFAULT_RULES = "configs/status_rules.jsonl"
+RULES_FILE = "status_rules.jsonl"
+NEWLINE = "\\n"
+COORDINATION = frozenset(
+    {",", "and", "or", "nor", "/", "&", "a", "an", "the", "any", "no", "either", "neither", "-"}
+)
+
+
+@dataclass(frozen=True)
+class CueRule:
+    """One cue rule: what it matches, which status it gives, and how far it reaches."""
+
+    key: str
+    role: str  # "status", "negator" or "pseudo"
+    status: str | None
+    direction: str
+    scope: int
+    terminators: frozenset[str]
+    priority: int
+    requires_label: frozenset[str] = frozenset()
+    excludes_label: frozenset[str] = frozenset()
+    negatable: bool = False
+    negated_status: str = "not_used"
+    negated_priority: int | None = None
+    window: int = 3
+    entity_window: int = 0
+    through_entities: bool = False
+    cues: tuple[str, ...] = ()
+    pattern: tuple[Any, ...] = ()
+
+    def allows(self, label: str) -> bool:
+        if self.requires_label and label not in self.requires_label:
+            return False
+        return label not in self.excludes_label
+
+
+@dataclass
+class Cue:
+    """A cue found in a sentence, after negation has been applied."""
+
+    rule: CueRule
+    start: int
+    end: int
+    status: str
+    priority: int
+    text: str
+    negated: bool = False
+    target: int | None = None  # token start of the only entity it may decide
+
+
+@dataclass
+class RuleSet:
+    """Parsed rules plus the named terminator sets they refer to."""
+
+    rules: list[CueRule] = field(default_factory=list)
+    sets: dict[str, frozenset[str]] = field(default_factory=dict)
+
+
+def _words(items: Iterable[str], sets: dict[str, frozenset[str]], where: str) -> frozenset[str]:
+    out: set[str] = set()
+    for item in items:
+        if item.startswith("@"):
+            if item[1:] not in sets:
+                raise InputError(f"{where}: unknown terminator set {item!r}")
+            out |= sets[item[1:]]
+        else:
+            out.add(item.lower())
+    return frozenset(out)
+
+
+def parse_rules(lines: Iterable[dict[str, Any]], source: str = "<rules>") -> RuleSet:
+    """Turn rule objects (one per JSON line) into a RuleSet, checking every field."""
+    ruleset = RuleSet()
+    for n, obj in enumerate(lines, 1):
+        where = f"{source}:{n}"
+        if "comment" in obj and len(obj) == 1:
+            continue
+        if "set" in obj:
+            ruleset.sets[str(obj["set"])] = _words(obj.get("words", []), ruleset.sets, where)
+            continue
+        role = str(obj.get("role", "status"))
+        status = obj.get("status")
+        if role == "status" and status not in STATUSES:
+            raise InputError(f"{where}: status {status!r} is not one of {', '.join(STATUSES)}")
+        if role not in ("status", "negator", "pseudo"):
+            raise InputError(f"{where}: role {role!r} is not status, negator or pseudo")
+        direction = str(obj.get("direction", "bidirectional"))
+        if direction not in DIRECTIONS:
+            raise InputError(f"{where}: direction {direction!r} is not one of {', '.join(DIRECTIONS)}")
+        cue = obj.get("cue", [])
+        cues = (cue,) if isinstance(cue, str) else tuple(str(c) for c in cue)
+        pattern = tuple(obj.get("pattern", ()))
+        if not cues and not pattern:
+            raise InputError(f"{where}: a rule needs a 'cue' or a 'pattern'")
+        negated_status = str(obj.get("negated_status", "not_used"))
+        if negated_status not in STATUSES:
+            raise InputError(f"{where}: negated_status {negated_status!r} is not a status")
+        ruleset.rules.append(
+            CueRule(
+                key=f"vawg_status_{n}",
+                role=role,
+                status=status if role == "status" else None,
+                direction=direction,
+                scope=int(obj.get("scope", 6)),
+                terminators=_words(
+                    obj.get("terminators", ["@default"] if "default" in ruleset.sets else []),
+                    ruleset.sets,
+                    where,
+                ),
+                priority=int(obj.get("priority", DEFAULT_PRIORITY.get(str(status), 0))),
+                requires_label=frozenset(obj.get("requires_label", ())),
+                excludes_label=frozenset(obj.get("excludes_label", ())),
+                negatable=bool(obj.get("negatable", False)),
+                negated_status=negated_status,
+                negated_priority=int(obj["negated_priority"]) if "negated_priority" in obj else None,
+                window=int(obj.get("window", 3)),
+                entity_window=int(obj.get("entity_window", 0)),
+                through_entities=bool(obj.get("through_entities", False)),
+                cues=cues,
+                pattern=pattern,
+            )
+        )
+    return ruleset
+
+
+def read_rules(path: Path) -> list[dict[str, Any]]:
+    """The raw rule objects of a JSON lines file (blank lines skipped)."""
+    out: list[dict[str, Any]] = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            try:
+                out.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{path}:{n}: not valid JSON ({exc.msg})") from None
+    return out
+
+
+def resolve_rules_path(rules_path: str) -> Path:
+    """A rules path as given, else relative to the project root."""
+    path = Path(rules_path)
+    if path.is_file() or path.is_absolute():
+        return path
+    return PROJECT_ROOT / path
+
+
+def _token_key(doc: Doc, i: int) -> str:
+    tok = doc[i]
+    if tok.is_space:
+        return NEWLINE if "\n" in tok.text else " "
+    return tok.norm_
 
 
 class StatusComponent:
-    """Reads each entity's status from the cues in its sentence."""
+    """Reads each entity's status from the cue rules in its sentence."""
 
-    def __init__(self, nlp: Language, name: str, rules_path: str) -> None:
+    def __init__(
+        self, nlp: Language, name: str, rules_path: str, raw_rules: list[dict[str, Any]] | None = None
+    ):
         self.name = name
-        self.rules_path = Path(rules_path)
+        self.nlp = nlp
+        self.rules_path = rules_path
+        self._missing: Path | None = None
+        if raw_rules is None:
+            path = resolve_rules_path(rules_path)
+            if path.is_file():
+                raw_rules = read_rules(path)
+            else:  # a saved pipeline brings its own rules through from_disk
+                self._missing, raw_rules = path, []
+        self._build(raw_rules, str(rules_path))
+
+    def _build(self, raw_rules: list[dict[str, Any]], source: str) -> None:
+        if raw_rules:
+            self._missing = None
+        self.raw_rules = raw_rules
+        self.ruleset = parse_rules(raw_rules, source)
+        self.rules = {r.key: r for r in self.ruleset.rules}
+        self.phrases = PhraseMatcher(self.nlp.vocab, attr="NORM")
+        self.patterns = Matcher(self.nlp.vocab)
+        for rule in self.ruleset.rules:
+            if rule.cues:
+                self.phrases.add(rule.key, list(self.nlp.tokenizer.pipe(rule.cues)))
+            if rule.pattern:
+                self.patterns.add(rule.key, [list(rule.pattern)])
+        self._has_patterns = any(r.pattern for r in self.ruleset.rules)
+
+    # -- matching ---------------------------------------------------------------------
+    def _matches(self, sent: Span) -> list[tuple[CueRule, int, int]]:
+        vocab = self.nlp.vocab.strings
+        # PhraseMatcher gives doc offsets for a Span; Matcher gives offsets within the Span
+        found = [(self.rules[vocab[m]], s, e) for m, s, e in self.phrases(sent)]
+        if self._has_patterns:
+            off = sent.start
+            found += [(self.rules[vocab[m]], s + off, e + off) for m, s, e in self.patterns(sent)]
+        # drop any match strictly inside a longer one (longest cue wins)
+        found.sort(key=lambda m: (m[1] - m[2], m[1]))
+        kept: list[tuple[CueRule, int, int]] = []
+        for rule, s, e in found:
+            if any(ks <= s and e <= ke and (ke - ks) > (e - s) for _, ks, ke in kept):
+                continue
+            kept.append((rule, s, e))
+        return kept
+
+    def cues(self, sent: Span, ents: Iterable[Span] = ()) -> list[Cue]:
+        """The status cues of a sentence, with negation applied.
+
+        A negator with an `entity_window` right before an entity ("not bailed", "never
+        referred to MARAC") also yields a not_used cue on that entity itself.
+        """
+        doc = sent.doc
+        matches = self._matches(sent)
+        negators = [(r, s, e) for r, s, e in matches if r.role == "negator"]
+        out: list[Cue] = []
+        for ent in ents:
+            for rule, ns, ne in negators:
+                if (
+                    ne <= ent.start
+                    and ent.start - ne <= rule.entity_window
+                    and not self._blocked(doc, ne, ent.start, rule.terminators)
+                ):
+                    out.append(
+                        Cue(
+                            rule,
+                            ns,
+                            ne,
+                            "not_used",
+                            DEFAULT_PRIORITY["not_used"],
+                            doc[ns:ne].text,
+                            True,
+                            ent.start,
+                        )
+                    )
+        for rule, s, e in matches:
+            if rule.role != "status" or rule.status is None:
+                continue
+            status, priority, negated = rule.status, rule.priority, False
+            if rule.negatable and any(
+                ne <= s and s - ne <= neg.window and not self._blocked(doc, ne, s, neg.terminators)
+                for neg, ns, ne in negators
+            ):
+                status, negated = rule.negated_status, True
+                priority = rule.negated_priority or DEFAULT_PRIORITY[status]
+            out.append(Cue(rule, s, e, status, priority, doc[s:e].text, negated))
+        return out
+
+    @staticmethod
+    def _blocked(doc: Doc, start: int, end: int, terminators: frozenset[str]) -> bool:
+        return any(_token_key(doc, i) in terminators for i in range(start, end))
+
+    # -- resolution -------------------------------------------------------------------
+    @staticmethod
+    def _coordinated(doc: Doc, start: int, end: int) -> bool:
+        return all(_token_key(doc, i) in COORDINATION for i in range(start, end))
+
+    def _shielded(self, ent: Span, lo: int, hi: int, ents: list[Span]) -> bool:
+        """True if another entity lies in doc[lo:hi] and is not in a list with `ent`.
+
+        A cue stops at the first other entity on its way, unless that entity and the
+        target are coordinated ("no IDVA or MARAC referral").
+        """
+        between = [e for e in ents if e.start >= lo and e.end <= hi and e.start != ent.start]
+        if not between:
+            return False
+        chain = sorted(between + [ent], key=lambda e: e.start)
+        return not all(
+            self._coordinated(ent.doc, a.end, b.start) for a, b in zip(chain, chain[1:], strict=False)
+        )
+
+    def choose(self, ent: Span, cues: list[Cue], ents: list[Span] | None = None) -> Cue | None:
+        """The cue that decides `ent`'s status, or None (default status)."""
+        doc = ent.doc
+        ents = ents or []
+        best: tuple[int, int, int] | None = None
+        winner: Cue | None = None
+        for cue in cues:
+            rule = cue.rule
+            if cue.target is not None:
+                if cue.target == ent.start:
+                    rank = (cue.priority, -(ent.start - cue.end), cue.end - cue.start)
+                    if best is None or rank > best:
+                        best, winner = rank, cue
+                continue
+            if not rule.allows(ent.label_):
+                continue
+            if cue.start < ent.end and ent.start < cue.end:
+                distance = 0
+            elif cue.end <= ent.start:
+                if rule.direction == "backward":
+                    continue
+                distance = ent.start - cue.end
+                if distance > rule.scope or self._blocked(doc, cue.end, ent.start, rule.terminators):
+                    continue
+                if not rule.through_entities and self._shielded(ent, cue.end, ent.start, ents):
+                    continue
+            else:
+                if rule.direction == "forward":
+                    continue
+                distance = cue.start - ent.end
+                if distance > rule.scope or self._blocked(doc, ent.end, cue.start, rule.terminators):
+                    continue
+                if not rule.through_entities and self._shielded(ent, ent.end, cue.start, ents):
+                    continue
+            rank = (cue.priority, -distance, cue.end - cue.start)
+            if best is None or rank > best:
+                best, winner = rank, cue
+        return winner
+
+    def _sentences(self, doc: Doc) -> Iterator[tuple[Span, list[Span]]]:
+        if not doc.has_annotation("SENT_START"):
+            yield doc[:], list(doc.ents)
+            return
+        current: Span | None = None
+        group: list[Span] = []
+        for ent in doc.ents:
+            sent = ent.sent
+            if current is not None and sent.start == current.start:
+                group.append(ent)
+                continue
+            if current is not None:
+                yield current, group
+            current, group = sent, [ent]
+        if current is not None:
+            yield current, group
 
     def __call__(self, doc: Doc) -> Doc:
-        for ent in doc.ents:
-            ent._.status = "used"
+        if self._missing is not None:
+            raise InputError(f"status rules not found: {self._missing}")
+        if not doc.ents:
+            return doc
+        for sent, ents in self._sentences(doc):
+            cues = self.cues(sent, ents)
+            for ent in ents:
+                cue = self.choose(ent, cues, ents) if cues else None
+                ent._.status = cue.status if cue else DEFAULT_STATUS
+                ent._.status_cue = cue.text if cue else None
         return doc
 
+    def explain(self, doc: Doc) -> list[dict[str, Any]]:
+        """For each entity: its status and the cue (text, rule line, negated) behind it."""
+        out = []
+        for sent, ents in self._sentences(doc):
+            cues = self.cues(sent, ents)
+            for ent in ents:
+                cue = self.choose(ent, cues, ents)
+                out.append(
+                    {
+                        "text": ent.text,
+                        "label": ent.label_,
+                        "status": cue.status if cue else DEFAULT_STATUS,
+                        "cue": cue.text if cue else None,
+                        "rule": cue.rule.key if cue else None,
+                        "negated": cue.negated if cue else False,
+                    }
+                )
+        return out
 
-@Language.factory("vawg_status", default_config={"rules_path": "configs/status_rules.jsonl"})
+    # -- serialisation: the rules travel with a saved pipeline ---------------------------
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        path = ensure_path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        srsly.write_jsonl(path / RULES_FILE, self.raw_rules)
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> StatusComponent:
+        path = ensure_path(path)
+        self._build(list(srsly.read_jsonl(path / RULES_FILE)), str(path / RULES_FILE))
+        return self
+
+    def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
+        return srsly.json_dumps(self.raw_rules).encode("utf-8")
+
+    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> StatusComponent:
+        self._build(srsly.json_loads(data.decode("utf-8")), "<bytes>")
+        return self
+
+
+@Language.factory("vawg_status", default_config={"rules_path": DEFAULT_RULES})
 def make_status(nlp: Language, name: str, rules_path: str) -> StatusComponent:
     return StatusComponent(nlp, name, rules_path)
