@@ -22,7 +22,8 @@ BLOCKS = (
 _SNIFF = re.compile(
     rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)[\s>]", re.I | re.S
 )
-_SPACES = re.compile(r"[ \t\u00a0\u200b]+")
+_SPACES = re.compile(r"[\s\u200b]+")
+BREAK = "\ue000"  # a private-use character marks a line break while whitespace is collapsed
 
 
 def html_to_text(data: bytes | str) -> tuple[str, str | None]:
@@ -35,16 +36,19 @@ def html_to_text(data: bytes | str) -> tuple[str, str | None]:
         tag.decompose()
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()
+    for pre in soup.find_all("pre"):  # preformatted text keeps its line breaks
+        for piece in pre.find_all(string=True):
+            piece.replace_with(str(piece).replace("\n", BREAK))
     for br in soup.find_all("br"):
-        br.replace_with("\n")
+        br.replace_with(BREAK)
     for cell in soup.find_all(["td", "th"]):
         cell.insert_after(" | ")
     for block in soup.find_all(BLOCKS):
-        block.insert_before("\n")
-        block.insert_after("\n")
+        block.insert_before(BREAK)
+        block.insert_after(BREAK)
     raw = normalise_newlines(soup.get_text())
     lines = []
-    for line in raw.split("\n"):
+    for line in raw.split(BREAK):  # other whitespace, newlines included, collapses as a browser would
         line = _SPACES.sub(" ", line).strip().rstrip("|").strip()
         if line:
             lines.append(line)
