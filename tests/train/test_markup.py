@@ -151,3 +151,11 @@ def test_no_gold_text_copies_the_dev_set(gold: list[dict], dev_gold: Path) -> No
     assert dev, "dev set is empty"
     copied = [r["id"] for r in gold if _norm(r["text"]) in dev]
     assert copied == []
+
+
+def test_gold_records_match_the_record_schema(gold: list[dict], shared_dir: Path) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads((shared_dir / "spec" / "record.schema.json").read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+    bad = [r["id"] for r in gold if not validator.is_valid(r)]
+    assert bad == []
