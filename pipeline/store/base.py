@@ -1,0 +1,265 @@
+"""The `CorpusStore` interface, the back-end registry and the SQL both back-ends share.
+
+A back-end supplies a connection, its schema migrations, a batch writer and the few SQL
+pieces that differ (the full-text match and its score); the query shapes for hits, counts
+and facets are built here once, so SQLite and PostgreSQL answer the same question.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from pipeline.errors import UsageError
+from pipeline.store.model import Filters, IndexStats
+from pipeline.store.prepare import BadRecord, PreparedDoc, prepare
+from pipeline.store.query import Node
+
+SCHEMA_VERSION = 1
+MIGRATIONS_TABLE = (
+    "CREATE TABLE IF NOT EXISTS schema_migrations "
+    "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+)
+
+
+@dataclass
+class Compiled:
+    """A FROM ... WHERE ... clause selecting matching sentences `s`, with its parameters."""
+
+    from_where: str
+    params: list[Any]
+    score: str
+    score_params: list[Any] = field(default_factory=list)
+    ranked: bool = False
+
+
+def _in(column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
+    return f"{column} IN ({', '.join('?' * len(values))})", list(values)
+
+
+class CorpusStore(ABC):
+    """An annotated corpus: documents, pages, sentences, mentions and signals, searchable."""
+
+    name: ClassVar[str]
+    #: SQL join keyword that keeps the written table order (SQLite: CROSS JOIN).
+    ordered_join: ClassVar[str] = "JOIN"
+    text_collation: ClassVar[str] = ""
+
+    # -- connection and schema -------------------------------------------------------------
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def __enter__(self) -> CorpusStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @abstractmethod
+    def schema_version(self) -> int:
+        """The highest migration applied to this store."""
+
+    @abstractmethod
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Run one read statement (written with `?` placeholders) and return its rows."""
+
+    # -- writing ---------------------------------------------------------------------------
+    @abstractmethod
+    def _write_batch(self, docs: list[PreparedDoc], stats: IndexStats) -> None:
+        """Write a batch in one transaction: replace changed documents, skip unchanged ones."""
+
+    @abstractmethod
+    def delete_document(self, doc_id: str) -> bool:
+        """Remove one document and everything under it; True if it was there."""
+
+    def index_records(
+        self,
+        records: Iterable[dict[str, Any]],
+        batch_size: int = 200,
+        progress: Callable[[IndexStats], None] | None = None,
+    ) -> IndexStats:
+        """Index records in batches, one transaction each; a bad record is counted, never fatal."""
+        total = IndexStats()
+        batch: list[PreparedDoc] = []
+        seen = 0
+        for record in records:
+            seen += 1
+            try:
+                batch.append(prepare(record))
+            except (BadRecord, TypeError, ValueError, AttributeError) as exc:
+                total.failed += 1
+                total.errors.append(f"record {seen}: {exc}")
+            if len(batch) >= batch_size:
+                self._flush(batch, total, progress)
+                batch = []
+        if batch:
+            self._flush(batch, total, progress)
+        return total
+
+    def _flush(
+        self, batch: list[PreparedDoc], total: IndexStats, progress: Callable[[IndexStats], None] | None
+    ) -> None:
+        # The last record with an id wins inside a batch, as it would across batches.
+        unique = list({d.id: d for d in batch}.values())
+        stats = IndexStats()
+        self._write_batch(unique, stats)
+        total.merge(stats)
+        if progress is not None:
+            progress(total)
+
+    # -- reading ---------------------------------------------------------------------------
+    def counts(self) -> dict[str, int]:
+        """Row counts of the main tables."""
+        out = {}
+        for table in ("documents", "pages", "sentences", "mentions", "signals"):
+            out[table] = int(self.query(f"SELECT count(*) FROM {table}")[0][0])
+        return out
+
+    @abstractmethod
+    def _text_match(self, node: Node) -> tuple[list[str], list[str], list[Any], str, list[Any]]:
+        """(extra FROM tables, WHERE conditions, their params, score expression, score params)."""
+
+    def compile(self, node: Node | None, filters: Filters) -> Compiled:
+        """Select the sentences matching a parsed query and filters (see `Compiled`)."""
+        tables: list[str] = []
+        where: list[str] = []
+        params: list[Any] = []
+        if filters.has_mention:
+            conds, cparams = [], []
+            for column, values in (("label", filters.measure), ("status", filters.status)):
+                if values:
+                    c, p = _in(column, values)
+                    conds.append(c)
+                    cparams += p
+            tables.append(
+                f"(SELECT DISTINCT sentence_id AS sid FROM mentions WHERE {' AND '.join(conds)}) mc"
+            )
+            params += cparams
+            where.append("s.id = mc.sid")
+        elif filters.signal:
+            c, p = _in("label", filters.signal)
+            tables.append(f"(SELECT DISTINCT sentence_id AS sid FROM signals WHERE {c}) gc")
+            params += p
+            where.append("s.id = gc.sid")
+        elif (filters.has_document or filters.doc_id) and node is None:
+            tables.append("documents d")
+            where.append("s.doc_id = d.id")
+        text_tables, text_where, text_params, score, score_params = (
+            self._text_match(node) if node is not None else ([], [], [], "0.0", [])
+        )
+        if node is not None and not tables:
+            tables += text_tables
+            tables.append("sentences s")
+        else:
+            tables.append("sentences s")
+            tables += text_tables
+        if (filters.has_document or filters.doc_id) and "documents d" not in tables:
+            tables.append("documents d")
+            where.append("d.id = s.doc_id")
+        where += text_where
+        wparams = list(text_params)
+        if filters.has_mention and filters.signal:
+            c, p = _in("g.label", filters.signal)
+            where.append(f"EXISTS (SELECT 1 FROM signals g WHERE g.sentence_id = s.id AND {c})")
+            wparams += p
+        for column, values in (
+            ("d.force", filters.force),
+            ("d.doc_type", filters.doc_type),
+            ("s.doc_id", filters.doc_id),
+        ):
+            if values:
+                c, p = _in(column, values)
+                where.append(c)
+                wparams += p
+        if filters.date_from:
+            where.append("d.date >= ?")
+            wparams.append(filters.date_from)
+        if filters.date_to:
+            where.append("d.date <= ?")
+            wparams.append(filters.date_to)
+        sql = f"FROM {f' {self.ordered_join} '.join(tables)}"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        return Compiled(sql, params + wparams, score, score_params, ranked=node is not None)
+
+    def order_by(self, ranked: bool) -> str:
+        keys = f's.doc_id{self.text_collation}, s.start, s."end"'
+        return f"score DESC, {keys}" if ranked else keys
+
+    def select_hits(self, c: Compiled, limit: int, offset: int) -> list[tuple[Any, ...]]:
+        """(sentence id, doc id, page, start, end, text, score) rows, best first."""
+        sql = (
+            f's.id, s.doc_id, s.page, s.start, s."end", s.text, {c.score} AS score '
+            f"{c.from_where} ORDER BY {self.order_by(c.ranked)} LIMIT ? OFFSET ?"
+        )
+        return self.query("SELECT " + sql, [*c.score_params, *c.params, limit, offset])
+
+    def count_hits(self, c: Compiled) -> int:
+        return int(self.query(f"SELECT count(*) {c.from_where}", c.params)[0][0])
+
+    def facet_rows(self, c: Compiled) -> list[tuple[Any, ...]]:
+        """(facet, key, status, count) rows over the matching sentences, computed once."""
+        sql = f"""WITH hits AS MATERIALIZED (SELECT s.id AS id, s.doc_id AS doc_id {c.from_where})
+SELECT 't', NULL, NULL, count(*) FROM hits
+UNION ALL SELECT 'm', m.label, m.status, count(DISTINCT m.sentence_id)
+  FROM hits h JOIN mentions m ON m.sentence_id = h.id GROUP BY m.label, m.status
+UNION ALL SELECT 's', g.label, NULL, count(DISTINCT g.sentence_id)
+  FROM hits h JOIN signals g ON g.sentence_id = h.id GROUP BY g.label
+UNION ALL SELECT 'f', d.force, NULL, count(*) FROM hits h JOIN documents d ON d.id = h.doc_id GROUP BY d.force
+UNION ALL SELECT 'y', CAST(d.year AS TEXT), NULL, count(*)
+  FROM hits h JOIN documents d ON d.id = h.doc_id GROUP BY d.year"""
+        return self.query(sql, c.params)
+
+    def annotations(self, sentence_ids: Sequence[int]) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+        """Mentions (sentence_id, label, status, start, end, text, page) and signals
+        (sentence_id, label, score) of the given sentences, in text order."""
+        if not sentence_ids:
+            return [], []
+        c, p = _in("sentence_id", list(sentence_ids))
+        mentions = self.query(
+            f'SELECT sentence_id, label, status, start, "end", text, page FROM mentions WHERE {c} '
+            'ORDER BY sentence_id, start, "end", label',
+            p,
+        )
+        signals = self.query(
+            f"SELECT sentence_id, label, score FROM signals WHERE {c} ORDER BY sentence_id, label", p
+        )
+        return mentions, signals
+
+
+# -- registry -----------------------------------------------------------------------------
+_BACKENDS: dict[str, Callable[..., CorpusStore]] = {}
+
+
+def register(scheme: str) -> Callable[[Callable[..., CorpusStore]], Callable[..., CorpusStore]]:
+    """Class decorator: handle `--db` values of this scheme ("" for a file path)."""
+
+    def deco(factory: Callable[..., CorpusStore]) -> Callable[..., CorpusStore]:
+        _BACKENDS[scheme] = factory
+        return factory
+
+    return deco
+
+
+def scheme_of(db: str) -> str:
+    if db.startswith(("postgresql://", "postgres://")):
+        return "postgresql"
+    if "://" in db:
+        raise UsageError(f"unsupported --db {db.split('://')[0]}:// (give a file path or postgresql://...)")
+    return ""
+
+
+def open_store(db: str, create: bool = False, **options: Any) -> CorpusStore:
+    """Open the store named by `db`: a file path (SQLite) or a postgresql:// URL.
+
+    With `create`, a missing store is created and its schema migrated; without it a missing
+    SQLite file is a one-line error.
+    """
+    scheme = scheme_of(str(db))
+    if scheme == "postgresql":
+        from pipeline.store import postgres  # noqa: F401  (registers itself; needs psycopg)
+    else:
+        from pipeline.store import sqlite  # noqa: F401
+    return _BACKENDS[scheme](str(db), create=create, **options)
