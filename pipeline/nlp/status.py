@@ -59,11 +59,14 @@ DEFAULT_PRIORITY = {
     "used": 35,
 }
 DEFAULT_STATUS = "used"
+VERB_SCOPE = 3
+VERB_TERMINATORS = frozenset({"and", ",", "then", "-", "&", "or", "/", "for"})
 DEFAULT_RULES = "configs/status_rules.jsonl"
 RULES_FILE = "status_rules.jsonl"
 NEWLINE = "\\n"
 COORDINATION = frozenset(
-    {",", "and", "or", "nor", "/", "&", "a", "an", "the", "any", "no", "either", "neither", "-"}
+    {"vs", "v", "versus", "plus", "even", "also"}
+    | {",", "and", "or", "nor", "/", "&", "a", "an", "the", "any", "no", "either", "neither", "-"}
 )
 
 
@@ -86,6 +89,7 @@ class CueRule:
     window: int = 3
     entity_window: int = 0
     through_entities: bool = False
+    match_case: bool = False
     cues: tuple[str, ...] = ()
     pattern: tuple[Any, ...] = ()
 
@@ -115,6 +119,7 @@ class RuleSet:
 
     rules: list[CueRule] = field(default_factory=list)
     sets: dict[str, frozenset[str]] = field(default_factory=dict)
+    defaults: dict[str, str] = field(default_factory=dict)
 
 
 def _words(items: Iterable[str], sets: dict[str, frozenset[str]], where: str) -> frozenset[str]:
@@ -140,6 +145,12 @@ def parse_rules(lines: Iterable[dict[str, Any]], source: str = "<rules>") -> Rul
             ruleset.sets[str(obj["set"])] = _words(obj.get("words", []), ruleset.sets, where)
             continue
         role = str(obj.get("role", "status"))
+        if role == "default":
+            if obj.get("status") not in STATUSES:
+                raise InputError(f"{where}: default status {obj.get('status')!r} is not a status")
+            for word in obj.get("last_word", []):
+                ruleset.defaults[str(word).lower()] = str(obj["status"])
+            continue
         status = obj.get("status")
         if role == "status" and status not in STATUSES:
             raise InputError(f"{where}: status {status!r} is not one of {', '.join(STATUSES)}")
@@ -177,6 +188,7 @@ def parse_rules(lines: Iterable[dict[str, Any]], source: str = "<rules>") -> Rul
                 window=int(obj.get("window", 3)),
                 entity_window=int(obj.get("entity_window", 0)),
                 through_entities=bool(obj.get("through_entities", False)),
+                match_case=bool(obj.get("match_case", False)),
                 cues=cues,
                 pattern=pattern,
             )
@@ -202,6 +214,12 @@ def resolve_rules_path(rules_path: str) -> Path:
     if path.is_file() or path.is_absolute():
         return path
     return PROJECT_ROOT / path
+
+
+def is_verb_mention(ent: Span) -> bool:
+    """True for mentions that are themselves a verb ("remanded", "bailed", "RUI'd", "released ...")."""
+    first, last = ent[0].lower_, ent[-1].lower_
+    return first.startswith("released") or last.endswith(("ed", "'d", "’d")) or last in ("'d", "’d")
 
 
 def _token_key(doc: Doc, i: int) -> str:
@@ -252,11 +270,20 @@ class StatusComponent:
         if self._has_patterns:
             off = sent.start
             found += [(self.rules[vocab[m]], s + off, e + off) for m, s, e in self.patterns(sent)]
+        found = [m for m in found if not m[0].match_case or sent.doc[m[1] : m[2]].text in m[0].cues]
         # drop any match strictly inside a longer one (longest cue wins)
+        # a longer match hides the status cues inside it; negators hide only behind
+        # pseudo cues and longer negators ("not" stays in "not referred to MARAC")
         found.sort(key=lambda m: (m[1] - m[2], m[1]))
         kept: list[tuple[CueRule, int, int]] = []
         for rule, s, e in found:
-            if any(ks <= s and e <= ke and (ke - ks) > (e - s) for _, ks, ke in kept):
+            if any(
+                ks <= s
+                and e <= ke
+                and (ke - ks) > (e - s)
+                and (rule.role != "negator" or kr.role != "status")
+                for kr, ks, ke in kept
+            ):
                 continue
             kept.append((rule, s, e))
         return kept
@@ -326,44 +353,53 @@ class StatusComponent:
             self._coordinated(ent.doc, a.end, b.start) for a, b in zip(chain, chain[1:], strict=False)
         )
 
+    def _reach(self, ent: Span, cue: Cue, ents: list[Span]) -> int | None:
+        """Tokens between `cue` and `ent` if the cue reaches the entity, else None."""
+        rule, doc = cue.rule, ent.doc
+        if cue.start < ent.end and ent.start < cue.end:
+            return 0
+        if cue.end <= ent.start:
+            if rule.direction == "backward":
+                return None
+            lo, hi = cue.end, ent.start
+        else:
+            if rule.direction == "forward":
+                return None
+            lo, hi = ent.end, cue.start
+        scope, terminators = rule.scope, rule.terminators
+        if not rule.through_entities and is_verb_mention(ent):
+            # "charged and remanded", "RUI'd, no bail": a verb mention is its own clause
+            scope, terminators = min(scope, VERB_SCOPE), terminators | VERB_TERMINATORS
+        if hi - lo > scope or self._blocked(doc, lo, hi, terminators):
+            return None
+        if not rule.through_entities and self._shielded(ent, lo, hi, ents):
+            return None
+        return hi - lo
+
     def choose(self, ent: Span, cues: list[Cue], ents: list[Span] | None = None) -> Cue | None:
         """The cue that decides `ent`'s status, or None (default status)."""
-        doc = ent.doc
         ents = ents or []
         best: tuple[int, int, int] | None = None
         winner: Cue | None = None
         for cue in cues:
-            rule = cue.rule
             if cue.target is not None:
-                if cue.target == ent.start:
-                    rank = (cue.priority, -(ent.start - cue.end), cue.end - cue.start)
-                    if best is None or rank > best:
-                        best, winner = rank, cue
+                if cue.target != ent.start:
+                    continue
+                distance: int | None = ent.start - cue.end
+            elif not cue.rule.allows(ent.label_):
                 continue
-            if not rule.allows(ent.label_):
-                continue
-            if cue.start < ent.end and ent.start < cue.end:
-                distance = 0
-            elif cue.end <= ent.start:
-                if rule.direction == "backward":
-                    continue
-                distance = ent.start - cue.end
-                if distance > rule.scope or self._blocked(doc, cue.end, ent.start, rule.terminators):
-                    continue
-                if not rule.through_entities and self._shielded(ent, cue.end, ent.start, ents):
-                    continue
             else:
-                if rule.direction == "forward":
-                    continue
-                distance = cue.start - ent.end
-                if distance > rule.scope or self._blocked(doc, ent.end, cue.start, rule.terminators):
-                    continue
-                if not rule.through_entities and self._shielded(ent, ent.end, cue.start, ents):
+                distance = self._reach(ent, cue, ents)
+                if distance is None:
                     continue
             rank = (cue.priority, -distance, cue.end - cue.start)
             if best is None or rank > best:
                 best, winner = rank, cue
         return winner
+
+    def default_status(self, ent: Span) -> str:
+        """Status of an entity no cue reaches: a `default` rule for its last word, else used."""
+        return self.ruleset.defaults.get(ent[-1].norm_, DEFAULT_STATUS)
 
     def _sentences(self, doc: Doc) -> Iterator[tuple[Span, list[Span]]]:
         if not doc.has_annotation("SENT_START"):
@@ -391,7 +427,7 @@ class StatusComponent:
             cues = self.cues(sent, ents)
             for ent in ents:
                 cue = self.choose(ent, cues, ents) if cues else None
-                ent._.status = cue.status if cue else DEFAULT_STATUS
+                ent._.status = cue.status if cue else self.default_status(ent)
                 ent._.status_cue = cue.text if cue else None
         return doc
 
@@ -406,7 +442,7 @@ class StatusComponent:
                     {
                         "text": ent.text,
                         "label": ent.label_,
-                        "status": cue.status if cue else DEFAULT_STATUS,
+                        "status": cue.status if cue else self.default_status(ent),
                         "cue": cue.text if cue else None,
                         "rule": cue.rule.key if cue else None,
                         "negated": cue.negated if cue else False,
