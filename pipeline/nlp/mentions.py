@@ -8,12 +8,16 @@ PhraseMatcher on NORM finds them all, so the shorthand norms ("conds" -> conditi
 "Claire's" -> clare) widen every pattern at no cost.
 
 Per entry, cheap checks keep ambiguous forms honest:
+- `literal`: the text itself (lowercased) must be one of the patterns, not just its norm
+  ("conds" is BAIL, while "conditions", which "conds" normalises to, is not);
 - `case_sensitive`: an all-lowercase match is dropped unless `lower_requires_context` finds a cue;
 - `requires_context` / `reject_context`: cue words within `window` tokens either side;
 - `reject_before` / `reject_after`: word sequences right before or after the match (`#num`
   stands for any number);
 - `keep_map`: pattern -> [start, end] token slice that becomes the entity, for forms that
-  must be matched whole but tagged short ("DASH risk assessment" -> "DASH").
+  must be matched whole but tagged short ("DASH risk assessment" -> "DASH");
+  `whole_at_sentence_start` keeps the whole match when it opens a sentence or a line
+  ("Remanded in custody to Crown Court" but "charged and [remanded] in custody").
 Overlaps are resolved longest first (then leftmost); an `EXCLUDE` match that survives
 removes the mentions it overlaps ("Bail Act 1976", "MARAC coordinator").
 Single line breaks inside a sentence ("stalking protection\\norder") do not stop a match.
@@ -60,6 +64,8 @@ class Entry:
     reject_before: list[tuple[str, ...]] = field(default_factory=list)
     reject_after: list[tuple[str, ...]] = field(default_factory=list)
     has_lower_rule: bool = False
+    whole_at_sentence_start: bool = False
+    literal: frozenset[str] = frozenset()
 
     @property
     def has_context(self) -> bool:
@@ -97,6 +103,18 @@ def plural_variants(text: str) -> list[str]:
     if last.isupper() or last.lower().endswith(_SIBILANT):
         plural = text + "s"
     return [plural, text + "'s", text + "\u2019s", plural + "'"]
+
+
+def _opens(doc: Doc, char: int) -> bool:
+    """Does the token of `doc` at character `char` open a sentence (or a line)?"""
+    span = doc.char_span(char, char + 1, alignment_mode="expand")
+    if span is None:
+        return False
+    tok = span[0]
+    if tok.i == 0 or tok.is_sent_start:
+        return True
+    prev = doc[tok.i - 1]
+    return prev.is_space and "\n" in prev.text
 
 
 class MentionFinder:
@@ -169,6 +187,8 @@ class MentionFinder:
             reject_before=seqs(row.get("reject_before", [])),
             reject_after=seqs(row.get("reject_after", [])),
             has_lower_rule="lower_requires_context" in row,
+            whole_at_sentence_start=bool(row.get("whole_at_sentence_start")),
+            literal=frozenset(str(p).lower() for p in row["patterns"]) if row.get("literal") else frozenset(),
         )
 
     # -- matching -----------------------------------------------------------------------
@@ -192,6 +212,8 @@ class MentionFinder:
         return all(doc[i + k].norm_ == w for k, w in enumerate(seq))
 
     def _accept(self, doc: Doc, start: int, end: int, entry: Entry) -> bool:
+        if entry.literal and doc[start:end].text.lower() not in entry.literal:
+            return False
         for seq in entry.reject_after:
             if self._seq_at(doc, end, seq):
                 return False
@@ -228,7 +250,7 @@ class MentionFinder:
                 continue
             span = Span(mdoc, start, end, label=entry.label)
             candidates.append(span)
-            if slice_ is not None:
+            if slice_ is not None and not (entry.whole_at_sentence_start and _opens(doc, mdoc[start].idx)):
                 kept = range(start, end)[slice(*slice_)]
                 if len(kept):
                     keeps[(start, end, span.label)] = (kept[0], kept[-1] + 1)
