@@ -113,7 +113,8 @@ def _read_into(outcome: Outcome, path: Path, options: ReadOptions, id_prefix: st
     outcome.status, outcome.reason, outcome.pages = result.status, result.reason, result.pages
     outcome.documents = result.documents
     for doc in outcome.documents:
-        doc.meta.setdefault("source", outcome.source)
+        if doc.meta.get("source") in (None, str(path)):
+            doc.meta["source"] = outcome.source  # the label (e.g. archive!member), not a temporary path
         doc.meta.setdefault("sha256", outcome.sha256)
         doc.meta.setdefault("reader", reader.name)
     if outcome.ok and not any(doc.text.strip() for doc in outcome.documents):

@@ -98,7 +98,9 @@ class ArchiveReader(Reader):
             _check_bomb(infos, options)
             for index, info in enumerate(infos):
                 parts = PurePosixPath(info.filename.replace("\\", "/")).parts
-                if any(p.startswith(".") or p == "__MACOSX" for p in parts):
+                if any(
+                    (p.startswith(".") and p.strip(".")) or p == "__MACOSX" for p in parts
+                ):  # hidden, not ".."
                     continue
                 label = f"{path}!{info.filename}"
                 dest = _member_file(Path(tmpdir), index, info.filename)

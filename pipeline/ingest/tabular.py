@@ -7,8 +7,8 @@ repeat; the date column by name and parsable values (UK day-first formats).
 
 A grouped case becomes one Document: its entries in date order (source order when any entry has
 no date), each entry preceded by its timestamp line, separated by a blank line. `meta["rows"]`
-lists each entry's source row, its `start`/`end` in the text and its other columns. Spreadsheet
-rows are not pages, so `pages` stays empty.
+lists each entry's row (numbered as a spreadsheet shows it: the header is row 1), its `start`/`end`
+in the text and its other columns. Spreadsheet rows are not pages, so `pages` stays empty.
 """
 
 from __future__ import annotations
