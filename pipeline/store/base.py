@@ -7,6 +7,7 @@ and facets are built here once, so SQLite and PostgreSQL answer the same questio
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -241,6 +242,11 @@ def register(scheme: str) -> Callable[[Callable[..., CorpusStore]], Callable[...
         return factory
 
     return deco
+
+
+def redact(db: str) -> str:
+    """The store name for messages, with any password hidden."""
+    return re.sub(r"(://[^:/@]*):[^@]*@", r"\1:***@", db)
 
 
 def scheme_of(db: str) -> str:
