@@ -22,6 +22,7 @@ def test_help_lists_commands() -> None:
     out = run("--help")
     assert out.returncode == 0
     assert "Usage" in out.stdout and "--version" in out.stdout
+    assert "ingest" in out.stdout
 
 
 def test_unknown_command_fails_without_traceback() -> None:
