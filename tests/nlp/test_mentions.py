@@ -1,0 +1,162 @@
+"""Measure mentions: surface forms per measure, span conventions, and hard negatives."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.nlp.mention_pipeline import ents, mention_nlp
+
+# (text, expected mentions as (span text, label)) - every span is the shortest naming the measure.
+POSITIVES: list[tuple[str, list[tuple[str, str]]]] = [
+    # BAIL
+    ("Susp bailed to return 03/06.", [("bailed", "BAIL")]),
+    ("DP re-bailed pending CPS advice.", [("re-bailed", "BAIL")]),
+    ("Custody sgt refused bail overnight.", [("bail", "BAIL")]),
+    ("He is on pre-charge bail until March.", [("pre-charge bail", "BAIL")]),
+    ("Pre charge bail extended by Insp.", [("Pre charge bail", "BAIL")]),
+    ("bail conds: not to contact ip", [("bail conds", "BAIL")]),
+    ("Bail conditions varied at court.", [("Bail conditions", "BAIL")]),
+    ("Granted conditional bail by the bench.", [("conditional bail", "BAIL")]),
+    ("bailed 2200, conds not to enter Hill St", [("bailed", "BAIL"), ("conds", "BAIL")]),
+    ("PCB cancelled by the OIC.", [("PCB", "BAIL")]),
+    # RUI
+    ("Susp RUI'd at 0400 after interview.", [("RUI'd", "RUI")]),
+    ("Susp RUId 0400.", [("RUId", "RUI")]),
+    ("DP released under investigation.", [("released under investigation", "RUI")]),
+    ("Male released pending further enquiries.", [("released pending further enquiries", "RUI")]),
+    ("He was R.U.I. on the Friday.", [("R.U.I.", "RUI")]),
+    # REMAND
+    ("Remanded in custody to the Crown Court.", [("Remanded in custody", "REMAND")]),
+    ("Charged with ABH and remanded in custody.", [("remanded", "REMAND")]),
+    ("CPS to make a remand application.", [("remand", "REMAND")]),
+    ("Charged, RIC to appear at court Monday.", [("RIC", "REMAND")]),
+    # DVPN / DVPO / DAPN / DAPO
+    ("DVPN authorised by Supt Grey.", [("DVPN", "DVPN")]),
+    ("Two DVPNs were issued this month.", [("DVPNs", "DVPN")]),
+    ("The D.V.P.N. was served at 1800.", [("D.V.P.N.", "DVPN")]),
+    ("A domestic violence protection notice was served.", [("domestic violence protection notice", "DVPN")]),
+    ("Served a DV protection notice.", [("DV protection notice", "DVPN")]),
+    ("DVPN/O considered.", [("DVPN/O", "DVPN")]),
+    ("DVPO's conditions include no contact.", [("DVPO's", "DVPO")]),
+    (
+        "The domestic violence protection order lasts 28 days.",
+        [("domestic violence protection order", "DVPO")],
+    ),
+    ("DAPN served on the respondent.", [("DAPN", "DAPN")]),
+    ("Interim DAPO made by the family court.", [("Interim DAPO", "DAPO")]),
+    ("A domestic abuse protection order was sought.", [("domestic abuse protection order", "DAPO")]),
+    # NMO / occupation order
+    ("IP has a non-mol against him.", [("non-mol", "NMO")]),
+    ("IP has a non mol against him.", [("non mol", "NMO")]),
+    ("IP holds a Non-Molestation Order.", [("Non-Molestation Order", "NMO")]),
+    ("Breach of NMO reported.", [("NMO", "NMO")]),
+    ("Two non-molestation orders were in force.", [("non-molestation orders", "NMO")]),
+    ("Ex parte non-mol granted yesterday.", [("non-mol", "NMO")]),
+    ("Occupation order granted, he must leave the house.", [("Occupation order", "OCCUPATION_ORDER")]),
+    ("occ order served on resp.", [("occ order", "OCCUPATION_ORDER")]),
+    # RESTRAINING_ORDER
+    ("Restraining order made for five years.", [("Restraining order", "RESTRAINING_ORDER")]),
+    (
+        "CPS sought a restraining order on acquittal.",
+        [("restraining order on acquittal", "RESTRAINING_ORDER")],
+    ),
+    ("RO granted at court for 2 years.", [("RO", "RESTRAINING_ORDER")]),
+    ("Victim wants an R/O on conviction.", [("R/O", "RESTRAINING_ORDER")]),
+    # SPO / SHPO / SRO
+    ("A stalking protection order was granted.", [("stalking protection order", "SPO")]),
+    ("ISPO served on subj.", [("ISPO", "SPO")]),
+    ("Interim SPO applied for at the magistrates.", [("Interim SPO", "SPO")]),
+    ("SPO breached by the respondent.", [("SPO", "SPO")]),
+    ("SHPO made on conviction.", [("SHPO", "SHPO")]),
+    ("A sexual harm prevention order was imposed.", [("sexual harm prevention order", "SHPO")]),
+    ("Sexual risk order application to legal services.", [("Sexual risk order", "SRO")]),
+    ("SRO granted by the court for two years.", [("SRO", "SRO")]),
+    # FMPO / FGMPO
+    ("FMPO granted with passport surrender.", [("FMPO", "FMPO")]),
+    ("A forced marriage protection order was made.", [("forced marriage protection order", "FMPO")]),
+    ("FGMPO application lodged.", [("FGMPO", "FGMPO")]),
+    ("An FGM protection order was sought.", [("FGM protection order", "FGMPO")]),
+    # DVDS
+    ("Clare's Law disclosure made to IP.", [("Clare's Law", "DVDS")]),
+    ("Claire's law right to ask application received.", [("Claire's law", "DVDS")]),
+    ("DVDS application submitted by the new partner.", [("DVDS", "DVDS")]),
+    ("Right to know disclosure considered for his new partner.", [("Right to know", "DVDS")]),
+    ("She made a right to ask application about his history.", [("right to ask", "DVDS")]),
+    # DASH
+    ("DASH completed - high risk.", [("DASH", "DASH")]),
+    ("DASH RIC refused by IP.", [("DASH", "DASH")]),
+    ("DARA completed with the victim.", [("DARA", "DASH")]),
+    ("Officers did not complete a risk assessment with the victim.", [("risk assessment", "DASH")]),
+    ("no DA risk assessment recorded", [("risk assessment", "DASH")]),
+    ("ip refused dash, graded medium", [("dash", "DASH")]),
+    # MARAC / IDVA
+    ("Referred to MARAC.", [("MARAC", "MARAC")]),
+    ("MARAC referral submitted.", [("MARAC", "MARAC")]),
+    (
+        "Case heard at the multi-agency risk assessment conference.",
+        [("multi-agency risk assessment conference", "MARAC")],
+    ),
+    ("MARAC'd last week.", [("MARAC'd", "MARAC")]),
+    ("IDVA referral made.", [("IDVA", "IDVA")]),
+    (
+        "Referred to an independent domestic violence adviser.",
+        [("independent domestic violence adviser", "IDVA")],
+    ),
+    ("ISVA support offered after the rape report.", [("ISVA", "IDVA")]),
+    # several in one text, across a line wrap
+    ("No DVPN or DVPO was considered.", [("DVPN", "DVPN"), ("DVPO", "DVPO")]),
+    ("Officers did not apply for a stalking protection\norder.", [("stalking protection\norder", "SPO")]),
+]
+
+NEGATIVES: list[str] = [
+    "Section 3 of the Bail Act 1976 was quoted in the file.",
+    "The Domestic Abuse Act 2021 created new powers.",
+    "The Stalking Protection Act 2019 came into force in 2020.",
+    "Special measures were granted for the witness.",
+    "The MARAC coordinator emailed the agencies.",
+    "The IDVA service manager attended the meeting.",
+    "Ref RO/2024/118 property returned to owner.",
+    "See RO 12 in the records office file.",
+    "He bailed out of the car and ran off.",
+    "The SRO for the project is the Chief Inspector.",
+    "Fire risk assessment completed for the station.",
+    "A premises risk assessment was carried out.",
+    "She has the right to ask questions at the hearing.",
+    "The public has a right to know about the plans.",
+    "RTA on the A1, two vehicles, no injuries.",
+    "The youth was remanded to local authority accommodation.",
+    "The dash cam footage was seized.",
+    "Officers were told to dash to the scene.",
+    "The conditions of the property were poor.",
+    "Burglary OTD, no suspects, scene attended by CSI.",
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), POSITIVES, ids=[t for t, _ in POSITIVES])
+def test_mentions_found_with_gold_spans(text: str, expected: list[tuple[str, str]]) -> None:
+    assert ents(text) == expected
+
+
+@pytest.mark.parametrize("text", NEGATIVES)
+def test_hard_negatives_have_no_measure_mention(text: str) -> None:
+    assert ents(text) == []
+
+
+def test_remanded_on_bail_is_bail_not_remand() -> None:
+    assert ents("He was remanded on bail to the next hearing.") == [("bail", "BAIL")]
+
+
+def test_mentions_follow_their_text_offsets() -> None:
+    text = "  Susp RUI'd.\n\nNo bail conds; IP's DVPO's\tin place.\r\nClaire's Law  raised."
+    doc = mention_nlp()(text)
+    assert doc.text == text
+    assert [e.label_ for e in doc.ents] == ["RUI", "BAIL", "DVPO", "DVDS"]
+    for ent in doc.ents:
+        assert text[ent.start_char : ent.end_char] == ent.text
+
+
+def test_every_measure_label_has_a_positive_case() -> None:
+    from pipeline.labels import measures
+
+    covered = {label for _, found in POSITIVES for _, label in found}
+    assert covered == set(measures())
