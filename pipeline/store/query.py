@@ -132,6 +132,9 @@ class _Parser:
     def parse_primary(self) -> Node | None:
         kind, text = self.take()
         if kind == "lp":
+            if self.peek() == "rp":
+                self.take()
+                return None
             inner = self.parse_or()
             if self.peek() != "rp":
                 raise QueryError("unbalanced parentheses in query: missing ')'")
