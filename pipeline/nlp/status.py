@@ -37,7 +37,6 @@ import srsly
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
-from spacy.util import ensure_path
 
 from pipeline.errors import InputError
 from pipeline.paths import PROJECT_ROOT
@@ -257,7 +256,7 @@ class StatusComponent:
         self.patterns = Matcher(self.nlp.vocab)
         for rule in self.ruleset.rules:
             if rule.cues:
-                self.phrases.add(rule.key, list(self.nlp.tokenizer.pipe(rule.cues)))
+                self.phrases.add(rule.key, [self.nlp.make_doc(c) for c in rule.cues])
             if rule.pattern:
                 self.patterns.add(rule.key, [list(rule.pattern)])
         self._has_patterns = any(r.pattern for r in self.ruleset.rules)
@@ -272,18 +271,11 @@ class StatusComponent:
             found += [(self.rules[vocab[m]], s + off, e + off) for m, s, e in self.patterns(sent)]
         found = [m for m in found if not m[0].match_case or sent.doc[m[1] : m[2]].text in m[0].cues]
         # drop any match strictly inside a longer one (longest cue wins)
-        # a longer match hides the status cues inside it; negators hide only behind
-        # pseudo cues and longer negators ("not" stays in "not referred to MARAC")
+        # a longer match hides every shorter match inside it ("not told" hides "not")
         found.sort(key=lambda m: (m[1] - m[2], m[1]))
         kept: list[tuple[CueRule, int, int]] = []
         for rule, s, e in found:
-            if any(
-                ks <= s
-                and e <= ke
-                and (ke - ks) > (e - s)
-                and (rule.role != "negator" or kr.role != "status")
-                for kr, ks, ke in kept
-            ):
+            if any(ks <= s and e <= ke and (ke - ks) > (e - s) for _, ks, ke in kept):
                 continue
             kept.append((rule, s, e))
         return kept
@@ -322,7 +314,7 @@ class StatusComponent:
                 continue
             status, priority, negated = rule.status, rule.priority, False
             if rule.negatable and any(
-                ne <= s and s - ne <= neg.window and not self._blocked(doc, ne, s, neg.terminators)
+                ns < s and s - ne <= neg.window and not self._blocked(doc, min(ne, s), s, neg.terminators)
                 for neg, ns, ne in negators
             ):
                 status, negated = rule.negated_status, True
@@ -385,13 +377,14 @@ class StatusComponent:
             if cue.target is not None:
                 if cue.target != ent.start:
                     continue
-                distance: int | None = ent.start - cue.end
+                distance = ent.start - cue.end
             elif not cue.rule.allows(ent.label_):
                 continue
             else:
-                distance = self._reach(ent, cue, ents)
-                if distance is None:
+                reach = self._reach(ent, cue, ents)
+                if reach is None:
                     continue
+                distance = reach
             rank = (cue.priority, -distance, cue.end - cue.start)
             if best is None or rank > best:
                 best, winner = rank, cue
@@ -452,13 +445,13 @@ class StatusComponent:
 
     # -- serialisation: the rules travel with a saved pipeline ---------------------------
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
-        path = ensure_path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        srsly.write_jsonl(path / RULES_FILE, self.raw_rules)
+        folder = Path(path)
+        folder.mkdir(parents=True, exist_ok=True)
+        srsly.write_jsonl(folder / RULES_FILE, self.raw_rules)
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> StatusComponent:
-        path = ensure_path(path)
-        self._build(list(srsly.read_jsonl(path / RULES_FILE)), str(path / RULES_FILE))
+        file = Path(path) / RULES_FILE
+        self._build(list(srsly.read_jsonl(file)), str(file))
         return self
 
     def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
