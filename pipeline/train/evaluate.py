@@ -175,7 +175,7 @@ def _prf_cells(v: dict) -> list[str]:
 
 def format_table(result: dict, name: str = "model") -> str:
     """A readable report of one `evaluate` result."""
-    parts = [f"records={result['records']} missing={result['missing_records']}"]
+    parts = [f"{name}: records={result['records']} missing={result['missing_records']}"]
     for section, title in (
         ("entities_strict", "Entities (strict)"),
         ("entities_overlap", "Entities (overlap)"),
