@@ -30,8 +30,7 @@ from pipeline.records import Document, join_pages
 
 MIN_TEXT_CHARS = 10  # fewer visible characters than this on a page with images: treat as a scan
 TABLE_PATHS = 6  # a page with at least this many vector paths may hold a ruled table
-MAX_TABLE_PATHS = 5000  # beyond this (maps, charts) table analysis is too slow to be worth it
-MAX_OBJECTS_SCANNED = 4000
+MAX_TABLE_PATHS = 2000  # beyond this (maps, vectorised scans) table analysis is too slow to be worth it
 _META_KEYS = {"Title": "title", "Author": "author", "Subject": "subject", "Creator": "creator",
               "Producer": "producer", "CreationDate": "created", "ModDate": "modified"}
 _PLACEHOLDERS = {"untitled", "anonymous", "unknown", "unspecified", "none", "null"}
@@ -81,12 +80,13 @@ def text_segments(textpage: Any) -> dict[int, list[tuple[tuple[float, float, flo
 def _object_counts(page: Any) -> tuple[int, int]:
     """(vector paths, images) among a page's top-level objects."""
     raw_page = page.raw
-    n = min(pdfium_c.FPDFPage_CountObjects(raw_page), MAX_OBJECTS_SCANNED)
     paths = images = 0
-    for j in range(n):
+    for j in range(pdfium_c.FPDFPage_CountObjects(raw_page)):
         kind = pdfium_c.FPDFPageObj_GetType(pdfium_c.FPDFPage_GetObject(raw_page, j))
         if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
             paths += 1
+            if paths > MAX_TABLE_PATHS:
+                break
         elif kind in (pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_FORM):
             images += 1
     return paths, images

@@ -83,7 +83,8 @@ def lines_text(segs: list[Segment]) -> list[str]:
     bottoms = [max(s.bottom for s in ln) for ln in lines]
     gaps = [tops[i + 1] - bottoms[i] for i in range(len(lines) - 1)]
     h = median(heights) if heights else 0.0
-    g = median([x for x in gaps if x > 0] or [0.0])
+    positive = sorted(x for x in gaps if x > 0)
+    g = positive[len(positive) // 4] if positive else 0.0  # lower quartile: the usual line spacing
     out: list[str] = []
     for i, ln in enumerate(lines):
         if i and gaps[i - 1] > max(0.8 * h, 2.0 * g) and out and out[-1] != "":

@@ -14,7 +14,7 @@ from typing import Any
 
 from pipeline.ingest.pdf_layout import Segment
 
-MIN_FILLED = 0.5  # share of non-empty cells below which a "table" is decoration or noise
+MIN_FILLED = 0.3  # share of non-empty cells below which a "table" is decoration or noise
 WORD_GAP = 1.5  # words further apart than this many text heights start a new segment
 
 
@@ -30,14 +30,38 @@ def _cell(value: Any) -> str:
     return " ".join(str(value).split()) if value is not None else ""
 
 
+def _merged_rows(raw: list[list[Any]]) -> bool:
+    """True when the finder lumped several text rows into one (unruled rows inside a ruled box)."""
+    merged = 0
+    for row in raw:
+        counts = [str(c).count("\n") + 1 for c in row if c]
+        multi = [n for n in counts if n > 1]
+        if len(multi) >= 3 and len(set(multi)) <= 2:
+            merged += 1
+    return merged * 3 > len(raw)
+
+
 def _rows(table: Any) -> list[list[str]]:
-    rows = [[_cell(c) for c in row] for row in table.extract()]
+    raw = table.extract()
+    if _merged_rows(raw):
+        return []
+    rows = [[_cell(c) for c in row] for row in raw]
     rows = [row for row in rows if any(row)]
     if not rows:
         return []
     # Drop columns that are empty in every row (merged cells leave them).
     keep = [k for k in range(max(len(r) for r in rows)) if any(k < len(r) and r[k] for r in rows)]
     return [[r[k] if k < len(r) else "" for k in keep] for r in rows]
+
+
+def row_text(row: list[str]) -> str:
+    """A table row as one line: cells joined with " | ", empty cells at either end dropped."""
+    cells = list(row)
+    while cells and not cells[-1]:
+        cells.pop()
+    while cells and not cells[0]:
+        cells.pop(0)
+    return " | ".join(cells)
 
 
 def words_to_segments(words: list[dict[str, Any]]) -> list[Segment]:
@@ -81,7 +105,7 @@ def table_page(plumber_page: Any) -> TablePage | None:
         tables.append(rows)
         x0, top, x1, bottom = (float(v) for v in t.bbox)
         bboxes.append((x0, top, x1, bottom))
-        blocks.append(Segment(x0, top, x1, bottom, "\n".join(" | ".join(r) for r in rows)))
+        blocks.append(Segment(x0, top, x1, bottom, "\n".join(row_text(r) for r in rows)))
     if not tables:
         return None
     words = [w for w in plumber_page.extract_words() if not any(_inside(w, b) for b in bboxes)]

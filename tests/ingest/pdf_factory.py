@@ -82,6 +82,16 @@ class Builder:
             y -= leading
         return y
 
+    def paragraphs(
+        self, paras: Sequence[str], top: float, x: float = MARGIN, width: float = PAGE_W - 2 * MARGIN,
+        size: float = 10.5, leading: float = 14.0,
+    ) -> float:
+        """Word-wrapped paragraphs with a blank line between them; returns the y below the last."""
+        y = top
+        for para in paras:
+            y = self.lines(wrap(para, width, size), x=x, top=y, size=size, leading=leading) - leading * 0.6
+        return y
+
     def heading(self, text: str, top: float, size: float = 14.0) -> float:
         return self.lines([text], top=top, size=size, font="VeraBd", leading=size + 10)
 
@@ -166,6 +176,23 @@ class Builder:
         self.canvas.showPage()
         self.canvas.save()
         return self.path
+
+
+def wrap(text: str, width: float, size: float = 10.5, font: str = "Vera") -> list[str]:
+    """Greedy word wrap to `width` points in the given font."""
+    _fonts()
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        trial = f"{current} {word}".strip()
+        if current and pdfmetrics.stringWidth(trial, font, size) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = trial
+    if current:
+        lines.append(current)
+    return lines
 
 
 def render_text_image(lines: Sequence[str], dpi: int = 200, font_pt: float = 13.0) -> Image.Image:

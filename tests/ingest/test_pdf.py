@@ -188,3 +188,18 @@ def test_truncated_pdf_never_raises_other_errors(tmp_path: Path) -> None:
             assert exc.status in (Status.CORRUPT, Status.EMPTY)
         else:
             assert result.status is Status.OK
+
+
+def test_demo_samples_read(tesseract: str) -> None:
+    samples = Path(__file__).resolve().parents[2] / "corpus" / "samples"
+    report_result = read(samples / "inspection-report.pdf")
+    doc = only_doc(report_result)
+    assert doc.meta["methods"] == ["text", "text", "layout"]
+    assert "Northshire Constabulary - Inspection" not in doc.text  # running head removed
+    assert "DVPN | 41 | 17 | 5" in doc.text
+    # Two columns: the left column's last sentence comes before the right column's first.
+    assert doc.text.index("same morning.") < doc.text.index("Non-molestation orders.")
+    scan = read(samples / "scanned-custody-note.pdf", ocr_dpi=200)
+    assert scan.status is Status.OCR
+    text = only_doc(scan).text
+    assert "RUI'd" in text and "No bail conds considered" in text
