@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from spacy.attrs import LIKE_NUM, LOWER, NORM, ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -46,6 +47,7 @@ EXCLUDE = "EXCLUDE"
 _WRAP = re.compile(r"(?<=\S)\n(?=\S)")
 _INNER_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
 _SIBILANT = ("s", "x", "z", "sh", "ch")
+NUMBER = 0  # in a reject_before/after sequence: any number (written "#num" in the data)
 
 
 @dataclass
@@ -56,13 +58,13 @@ class Entry:
     row: dict[str, Any]
     window: int = 8
     case_sensitive: bool = False
-    requires: frozenset[str] = frozenset()
+    requires: frozenset[int] = frozenset()
     requires_phrases: tuple[str, ...] = ()
-    lower_requires: frozenset[str] = frozenset()
-    rejects: frozenset[str] = frozenset()
+    lower_requires: frozenset[int] = frozenset()
+    rejects: frozenset[int] = frozenset()
     reject_phrases: tuple[str, ...] = ()
-    reject_before: list[tuple[str, ...]] = field(default_factory=list)
-    reject_after: list[tuple[str, ...]] = field(default_factory=list)
+    reject_before: dict[int, list[tuple[int, ...]]] = field(default_factory=dict)  # by last word
+    reject_after: dict[int, list[tuple[int, ...]]] = field(default_factory=dict)  # by first word
     has_lower_rule: bool = False
     whole_at_sentence_start: bool = False
     literal: frozenset[str] = frozenset()
@@ -72,10 +74,6 @@ class Entry:
         return bool(self.requires or self.requires_phrases or self.rejects or self.reject_phrases)
 
 
-def _split_cues(cues: Iterable[str]) -> tuple[frozenset[str], tuple[str, ...]]:
-    words = {c.lower() for c in cues if " " not in c}
-    phrases = tuple(c.lower() for c in cues if " " in c)
-    return frozenset(words), phrases
 
 
 def hyphen_variants(text: str) -> list[str]:
@@ -105,6 +103,41 @@ def plural_variants(text: str) -> list[str]:
     return [plural, text + "'s", text + "\u2019s", plural + "'"]
 
 
+class _View:
+    """Token attributes of one Doc as plain lists, read only when a check needs them."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self._arr: list[list[int]] | None = None
+
+    @property
+    def arr(self) -> list[list[int]]:
+        if self._arr is None:
+            self._arr = self.doc.to_array([NORM, LOWER, LIKE_NUM]).tolist()
+        return self._arr
+
+    def words(self, lo: int, hi: int) -> set[int]:
+        """Norm and lowercase hashes of tokens lo..hi."""
+        out: set[int] = set()
+        for row in self.arr[lo:hi]:
+            out.add(row[0])
+            out.add(row[1])
+        return out
+
+    def seq_at(self, i: int, seq: tuple[int, ...]) -> bool:
+        """Do the norms from token i on equal `seq` (NUMBER stands for any number)?"""
+        if i < 0 or i + len(seq) > len(self.doc):
+            return False
+        rows = self.arr
+        return all(rows[i + k][2] if h == NUMBER else rows[i + k][0] == h for k, h in enumerate(seq))
+
+
+def _candidates(table: dict[int, list[tuple[int, ...]]], row: list[int]) -> list[tuple[int, ...]]:
+    """Sequences keyed by this token's norm, plus number sequences if the token is a number."""
+    found = table.get(row[0], [])
+    return found + table.get(NUMBER, []) if row[2] else found
+
+
 def _opens(doc: Doc, char: int) -> bool:
     """Does the token of `doc` at character `char` open a sentence (or a line)?"""
     span = doc.char_span(char, char + 1, alignment_mode="expand")
@@ -130,6 +163,9 @@ class MentionFinder:
         self.entries: list[Entry] = []
         self.keys: dict[int, tuple[int, tuple[int | None, int | None] | None]] = {}
         self.matcher = PhraseMatcher(nlp.vocab, attr="NORM")
+        self._bigrams: set[tuple[int, int]] = set()
+        self._newline = nlp.vocab.strings.add("\n")
+        self._exclude = nlp.vocab.strings.add(EXCLUDE)
         self._labels = set(measures()) | {EXCLUDE}
         path = resolve(patterns_path)
         if path is not None and path.exists():
@@ -158,20 +194,27 @@ class MentionFinder:
                 spellings = list(dict.fromkeys(v for f in forms for v in hyphen_variants(f)))
                 key = f"{self.name}:{index}:{base}"
                 self.keys[self.nlp.vocab.strings.add(key)] = (index, slice_)
-                self.matcher.add(key, [self.nlp.make_doc(s) for s in spellings])
+                docs = [self.nlp.make_doc(s) for s in spellings]
+                self.matcher.add(key, docs)
+                for d in docs:
+                    self._bigrams.update((d[i].norm, d[i + 1].norm) for i in range(len(d) - 1))
+
+    def _cues(self, cues: Iterable[str]) -> tuple[frozenset[int], tuple[str, ...]]:
+        """Single-word cues as hashes (matched against norms and lowercase forms); phrases as text."""
+        strings = self.nlp.vocab.strings
+        words = frozenset(strings.add(c.lower()) for c in cues if " " not in c)
+        return words, tuple(c.lower() for c in cues if " " in c)
 
     def _entry(self, label: str, row: dict[str, Any]) -> Entry:
-        requires, requires_phrases = _split_cues(row.get("requires_context", []))
-        rejects, reject_phrases = _split_cues(row.get("reject_context", []))
-        lower_requires, _ = _split_cues(row.get("lower_requires_context", []))
+        requires, requires_phrases = self._cues(row.get("requires_context", []))
+        rejects, reject_phrases = self._cues(row.get("reject_context", []))
+        lower_requires, _ = self._cues(row.get("lower_requires_context", []))
 
-        def seqs(items: list[str]) -> list[tuple[str, ...]]:
-            out: list[tuple[str, ...]] = []
-            for s in items:
-                if s == "#num":
-                    out.append(("#num",))
-                else:
-                    out.append(tuple(t.norm_ for t in self.nlp.make_doc(s)))
+        def seqs(items: list[str], key_at: int) -> dict[int, list[tuple[int, ...]]]:
+            out: dict[int, list[tuple[int, ...]]] = {}
+            for item in items:
+                seq = (NUMBER,) if item == "#num" else tuple(t.norm for t in self.nlp.make_doc(item))
+                out.setdefault(seq[key_at], []).append(seq)
             return out
 
         return Entry(
@@ -184,49 +227,35 @@ class MentionFinder:
             lower_requires=lower_requires,
             rejects=rejects,
             reject_phrases=reject_phrases,
-            reject_before=seqs(row.get("reject_before", [])),
-            reject_after=seqs(row.get("reject_after", [])),
+            reject_before=seqs(row.get("reject_before", []), -1),
+            reject_after=seqs(row.get("reject_after", []), 0),
             has_lower_rule="lower_requires_context" in row,
             whole_at_sentence_start=bool(row.get("whole_at_sentence_start")),
             literal=frozenset(str(p).lower() for p in row["patterns"]) if row.get("literal") else frozenset(),
         )
 
     # -- matching -----------------------------------------------------------------------
-    def _context(self, doc: Doc, start: int, end: int, window: int) -> tuple[set[str], str]:
-        lo, hi = max(0, start - window), min(len(doc), end + window)
-        words: set[str] = set()
-        for i in range(lo, hi):
-            if start <= i < end:
-                continue
-            tok = doc[i]
-            words.add(tok.norm_)
-            words.add(tok.lower_)
-        return words, doc[lo:hi].text.lower()
-
-    @staticmethod
-    def _seq_at(doc: Doc, i: int, seq: tuple[str, ...]) -> bool:
-        if seq == ("#num",):
-            return 0 <= i < len(doc) and doc[i].like_num
-        if i < 0 or i + len(seq) > len(doc):
-            return False
-        return all(doc[i + k].norm_ == w for k, w in enumerate(seq))
-
-    def _accept(self, doc: Doc, start: int, end: int, entry: Entry) -> bool:
+    def _accept(self, view: _View, start: int, end: int, entry: Entry) -> bool:
+        doc = view.doc
         if entry.literal and doc[start:end].text.lower() not in entry.literal:
             return False
-        for seq in entry.reject_after:
-            if self._seq_at(doc, end, seq):
-                return False
-        for seq in entry.reject_before:
-            if self._seq_at(doc, start - len(seq) if seq != ("#num",) else start - 1, seq):
-                return False
+        if entry.reject_after and end < len(doc):
+            for seq in _candidates(entry.reject_after, view.arr[end]):
+                if view.seq_at(end, seq):
+                    return False
+        if entry.reject_before and start > 0:
+            for seq in _candidates(entry.reject_before, view.arr[start - 1]):
+                if view.seq_at(start - len(seq), seq):
+                    return False
         lowercase = entry.case_sensitive and doc[start:end].text.islower()
         if lowercase and not entry.has_lower_rule:
             return False
         need_lower = lowercase and entry.has_lower_rule
         if not (entry.has_context or need_lower):
             return True
-        words, window_text = self._context(doc, start, end, entry.window)
+        lo, hi = max(0, start - entry.window), min(len(doc), end + entry.window)
+        words = view.words(lo, start) | view.words(end, hi)
+        window_text = doc[lo:hi].text.lower() if entry.reject_phrases or entry.requires_phrases else ""
         if entry.rejects & words or any(p in window_text for p in entry.reject_phrases):
             return False
         if need_lower and not entry.lower_requires & words:
@@ -235,18 +264,30 @@ class MentionFinder:
             return bool(entry.requires & words) or any(p in window_text for p in entry.requires_phrases)
         return True
 
+    def _match_doc(self, doc: Doc) -> Doc:
+        """`doc`, or a copy with line breaks as spaces when a pattern may run across one."""
+        if self._newline not in doc.to_array(ORTH):
+            return doc
+        orths = doc.to_array(ORTH).tolist()
+        norms = doc.to_array(NORM).tolist()
+        for i in range(1, len(orths) - 1):
+            if orths[i] == self._newline and (norms[i - 1], norms[i + 1]) in self._bigrams:
+                return self.nlp.make_doc(_WRAP.sub(" ", doc.text))
+        return doc
+
     def find(self, doc: Doc) -> list[tuple[int, int, str]]:
         """Mentions of `doc` as (start_char, end_char, label), after checks and overlap resolution."""
-        text = doc.text
-        mdoc = doc
-        if "\n" in text and _WRAP.search(text):
-            mdoc = self.nlp.make_doc(_WRAP.sub(" ", text))
+        return [(s.start_char, s.end_char, s.label_) for s in self._spans(doc)]
+
+    def _spans(self, doc: Doc) -> list[Span]:
+        mdoc = self._match_doc(doc)
+        view = _View(mdoc)
         candidates: list[Span] = []
         keeps: dict[tuple[int, int, int], tuple[int, int]] = {}
         for key, start, end in self.matcher(mdoc):
             index, slice_ = self.keys[key]
             entry = self.entries[index]
-            if not self._accept(mdoc, start, end, entry):
+            if not self._accept(view, start, end, entry):
                 continue
             span = Span(mdoc, start, end, label=entry.label)
             candidates.append(span)
@@ -254,21 +295,22 @@ class MentionFinder:
                 kept = range(start, end)[slice(*slice_)]
                 if len(kept):
                     keeps[(start, end, span.label)] = (kept[0], kept[-1] + 1)
-        found: list[tuple[int, int, str]] = []
+        found: list[Span] = []
         for span in filter_spans(candidates):
-            if span.label_ == EXCLUDE:
+            if span.label == self._exclude:
                 continue
             start, end = keeps.get((span.start, span.end, span.label), (span.start, span.end))
+            if mdoc is doc:
+                found.append(Span(doc, start, end, label=span.label))
+                continue
             sub = mdoc[start:end]
-            found.append((sub.start_char, sub.end_char, span.label_))
+            mapped = doc.char_span(sub.start_char, sub.end_char, label=span.label, alignment_mode="expand")
+            if mapped is not None:
+                found.append(mapped)
         return found
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = []
-        for start_char, end_char, label in self.find(doc):
-            span = doc.char_span(start_char, end_char, label=label, alignment_mode="expand")
-            if span is not None:
-                spans.append(span)
+        spans = self._spans(doc)
         if doc.ents:  # entities set earlier (e.g. by a trained ner): patterns win ties
             spans = filter_spans(spans + list(doc.ents))
         doc.ents = sorted(spans, key=lambda s: s.start)
@@ -283,7 +325,7 @@ class MentionFinder:
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> MentionFinder:
         file = Path(path) / PATTERNS_FILE
         if file.exists():
-            self.rows, self.entries, self.keys = [], [], {}
+            self.rows, self.entries, self.keys, self._bigrams = [], [], {}, set()
             self.matcher = PhraseMatcher(self.nlp.vocab, attr="NORM")
             self.add(read_rows(file))
         return self

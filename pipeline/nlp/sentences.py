@@ -19,6 +19,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import numpy
+from spacy.attrs import ORTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -30,6 +32,7 @@ FINAL = frozenset({".", "!", "?", "...", "?!", "!?", "!!", "??", "…"})
 CLOSERS = frozenset({'"', "'", ")", "]", "}", "”", "’", "»"})
 BULLETS = frozenset({"•", "▪", "◦", "·", "●", "■", "‣"})
 LINE_END_PUNCT = frozenset(".!?:;")
+_WORD, _SPACE, _NEWLINE, _CLOSER, _BULLET, _BRACKET, _FINAL, _DOT = range(8)
 
 
 class SentenceSplitter:
@@ -43,6 +46,8 @@ class SentenceSplitter:
         wrap_min_chars: int = 60,
     ) -> None:
         self.name = name
+        self.vocab = nlp.vocab
+        self._kinds: dict[int, int] = {}
         self.wrap_min_chars = wrap_min_chars
         self.rows: list[dict[str, Any]] = []
         self.titles: set[str] = set()
@@ -95,35 +100,61 @@ class SentenceSplitter:
         before, after = doc[nl - 1].text, doc[nl + 1].text
         return before[-1:] not in LINE_END_PUNCT and after[:1].islower()
 
+    def _kind(self, orth: int) -> int:
+        """What a token with this text can do to a boundary (cached per vocabulary entry)."""
+        kind = self._kinds.get(orth)
+        if kind is None:
+            lex = self.vocab[orth]
+            text = lex.orth_
+            if lex.is_space:
+                kind = _NEWLINE if "\n" in text else _SPACE
+            elif text in CLOSERS:
+                kind = _CLOSER
+            elif text in BULLETS:
+                kind = _BULLET
+            elif text == "[":
+                kind = _BRACKET
+            elif text[-1] in "!?…" and (text in FINAL or lex.is_punct):
+                kind = _FINAL
+            elif text[-1] == "." and (text in FINAL or len(text) > 1 or lex.is_punct):
+                kind = _DOT
+            else:
+                kind = _WORD
+            self._kinds[orth] = kind
+        return kind
+
     def __call__(self, doc: Doc) -> Doc:
         n = len(doc)
         if n == 0:
             return doc
+        kinds = [self._kind(o) for o in doc.to_array(ORTH).tolist()]
+        starts = [-1] * n
         start_next = True
         line_start_char = 0
-        for i in range(n):
-            tok = doc[i]
-            text = tok.text
-            if tok.is_space:
-                tok.is_sent_start = i == 0
-                if "\n" in text:
-                    count = text.count("\n")
-                    if count >= 2 or not self._wrapped(doc, i, tok.idx - line_start_char):
-                        start_next = True
-                    line_start_char = tok.idx + len(text)
+        for i, kind in enumerate(kinds):
+            if kind == _WORD:
+                if start_next:
+                    starts[i] = 1
+                    start_next = False
                 continue
-            if start_next and text in CLOSERS and i > 0 and not doc[i - 1].is_space:
-                tok.is_sent_start = False
+            if kind == _SPACE:
                 continue
-            if text in BULLETS or (text == "[" and i + 1 < n and doc[i + 1].text[:1].isdigit()):
+            if kind == _NEWLINE:
+                tok = doc[i]
+                text = tok.text
+                if text.count("\n") >= 2 or not self._wrapped(doc, i, tok.idx - line_start_char):
+                    start_next = True
+                line_start_char = tok.idx + len(text)
+                continue
+            if kind == _CLOSER and start_next and i > 0 and kinds[i - 1] not in (_SPACE, _NEWLINE):
+                continue
+            if kind == _BULLET or (kind == _BRACKET and i + 1 < n and doc[i + 1].text[:1].isdigit()):
                 start_next = True
-            tok.is_sent_start = start_next or i == 0
-            start_next = False
-            last = text[-1]
-            if last in "!?…" and (text in FINAL or tok.is_punct):
-                start_next = True
-            elif last == "." and (text in FINAL or len(text) > 1 or tok.is_punct):
-                start_next = self._stop_ends(doc, i)
+            if start_next:
+                starts[i] = 1
+            start_next = kind == _FINAL or (kind == _DOT and self._stop_ends(doc, i))
+        starts[0] = 1
+        doc.from_array([SENT_START], numpy.asarray(starts, dtype="int64").astype("uint64").reshape(-1, 1))  # type: ignore[arg-type]
         return doc
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
