@@ -10,10 +10,12 @@ source ends up exactly once in the manifest and every document exactly once in d
 from __future__ import annotations
 
 import fcntl
+import queue
 import sys
+import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -153,11 +155,13 @@ def ingest(
     *,
     progress: bool = True,
     retry: Sequence[str] = (),
+    workers: int = 1,
     on_outcome: Callable[[Outcome], None] | None = None,
 ) -> Summary:
     """Read every source into `out_dir` (documents.jsonl, manifest.jsonl), resuming a previous run.
 
     `retry` names statuses (e.g. "timeout") whose sources are read again even if done.
+    `workers` sandboxed reader processes run at once (outcomes are recorded as they finish).
     Bad sources get a status and are reported on stderr unless `progress` is False.
     """
     options = options or ReadOptions()
@@ -166,6 +170,8 @@ def ingest(
         raise not_found(missing[0])
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"--out must be a folder: {out_dir}")
+    if workers < 1:
+        raise UsageError("--workers must be at least 1")
     out_dir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     summary = Summary(out_dir=out_dir)
@@ -173,24 +179,10 @@ def ingest(
         manifest = Manifest(out_dir).load()
         summary.repaired = manifest.repaired
         files = list(walk_sources(sources, exclude=[out_dir]))
-        seen: set[str] = set()
-        with _Progress(len(files), progress) as bar, Sandbox(options, out_dir / WORKER_LOG) as sandbox:
-            for path in files:
-                bar.step(path.name)
-                try:
-                    sha = sha256_file(path)
-                except OSError as exc:
-                    bar.note(f"vawg: warning: {path}: cannot read: {exc.strerror or exc}")
-                    summary.counts[Status.CORRUPT.value] += 1
-                    continue
-                if sha in seen:
-                    summary.duplicates += 1
-                    continue
-                seen.add(sha)
-                if manifest.done(sha, tuple(retry)) is not None:
-                    summary.already_done += 1
-                    continue
-                outcome = _read(sandbox, path, sha)
+        with _Progress(len(files), progress) as bar:
+            todo = _to_read(files, manifest, tuple(retry), summary, bar)
+            for outcome in _read_all(todo, options, workers, out_dir / WORKER_LOG):
+                bar.step(Path(outcome.source).name)
                 manifest.record(outcome)
                 summary.counts[outcome.status.value] += 1
                 summary.documents += len(outcome.documents)
@@ -201,6 +193,70 @@ def ingest(
                     bar.note(f"vawg: {outcome.status.value}: {outcome.source}: {outcome.reason}")
     summary.seconds = round(time.perf_counter() - started, 2)
     return summary
+
+
+def _to_read(
+    files: list[Path], manifest: Manifest, retry: tuple[str, ...], summary: Summary, bar: _Progress
+) -> list[tuple[Path, str]]:
+    """Hash every file; keep those whose content is neither done nor already queued."""
+    todo: list[tuple[Path, str]] = []
+    seen: set[str] = set()
+    for path in files:
+        try:
+            sha = sha256_file(path)
+        except OSError as exc:
+            bar.step(path.name)
+            bar.note(f"vawg: warning: {path}: cannot read: {exc.strerror or exc}")
+            summary.counts[Status.CORRUPT.value] += 1
+            continue
+        if sha in seen or manifest.done(sha, retry) is not None:
+            bar.step(path.name)
+            if sha in seen:
+                summary.duplicates += 1
+            else:
+                summary.already_done += 1
+            continue
+        seen.add(sha)
+        todo.append((path, sha))
+    return todo
+
+
+def _read_all(
+    todo: list[tuple[Path, str]], options: ReadOptions, workers: int, log: Path
+) -> Iterator[Outcome]:
+    """Outcomes of the sources, read by `workers` sandboxes (in order when there is one)."""
+    if not todo:
+        return
+    if workers == 1:
+        with Sandbox(options, log) as sandbox:
+            for path, sha in todo:
+                yield _read(sandbox, path, sha)
+        return
+    env = {"OMP_THREAD_LIMIT": "1"}  # parallel workers: one thread each for Tesseract
+    jobs: queue.Queue[tuple[Path, str] | None] = queue.Queue()
+    results: queue.Queue[Outcome | VawgError] = queue.Queue()
+    for job in todo:
+        jobs.put(job)
+
+    def serve() -> None:
+        with Sandbox(options, log, env) as sandbox:
+            while (job := jobs.get()) is not None:
+                try:
+                    results.put(_read(sandbox, *job))
+                except VawgError as exc:
+                    results.put(exc)
+
+    threads = [threading.Thread(target=serve, daemon=True) for _ in range(min(workers, len(todo)))]
+    for thread in threads:
+        jobs.put(None)
+        thread.start()
+    for _ in todo:
+        result = results.get()
+        if isinstance(result, VawgError):
+            raise result
+        yield result
+    for thread in threads:
+        thread.join()
 
 
 def _read(sandbox: Sandbox, path: Path, sha: str) -> Outcome:

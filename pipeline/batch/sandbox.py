@@ -53,8 +53,9 @@ def _redirect_stderr(log_path: str | None) -> None:
     sys.stderr = open(2, "w", closefd=False)  # noqa: SIM115
 
 
-def _worker(conn: Connection, memory_mb: int, log_path: str | None) -> None:
+def _worker(conn: Connection, memory_mb: int, log_path: str | None, env: dict[str, str]) -> None:
     """The worker loop: receive (path, sha256, label, options), send back an Outcome."""
+    os.environ.update(env)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent()
     _redirect_stderr(log_path)
@@ -91,9 +92,12 @@ def _worker(conn: Connection, memory_mb: int, log_path: str | None) -> None:
 class Sandbox:
     """A reusable worker process that reads one source per call within time and memory bounds."""
 
-    def __init__(self, options: ReadOptions, log_path: Path | None = None) -> None:
+    def __init__(
+        self, options: ReadOptions, log_path: Path | None = None, env: dict[str, str] | None = None
+    ) -> None:
         self.options = options
         self.log_path = str(log_path) if log_path else None
+        self.env = dict(env or {})  # extra environment for the worker, e.g. OMP_THREAD_LIMIT
         self._ctx = multiprocessing.get_context("spawn")
         self._proc: Any = None
         self._conn: Connection | None = None
@@ -109,7 +113,7 @@ class Sandbox:
         parent, child = self._ctx.Pipe()
         self._proc = self._ctx.Process(
             target=_worker,
-            args=(child, self.options.memory_mb, self.log_path),
+            args=(child, self.options.memory_mb, self.log_path, self.env),
             daemon=True,
             name="vawg-reader",
         )

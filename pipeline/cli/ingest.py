@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from pipeline.errors import UsageError
+
+DEFAULT_WORKERS = max(1, min(os.cpu_count() or 1, 4))
 
 
 def _passwords(passwords: list[str], passwords_file: Path | None) -> list[str]:
@@ -64,6 +67,9 @@ def ingest_cli(
             "--retry", help="Read again sources with this status, e.g. timeout or encrypted (repeatable)."
         ),
     ] = None,
+    workers: Annotated[
+        int, typer.Option("--workers", "-j", help="Reader processes at once (default: CPU cores, at most 4).")
+    ] = DEFAULT_WORKERS,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bar or per-file warnings.")
     ] = False,
@@ -97,7 +103,7 @@ def ingest_cli(
         )
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    summary = ingest(sources, out, options, progress=not quiet, retry=tuple(retry or []))
+    summary = ingest(sources, out, options, progress=not quiet, retry=tuple(retry or []), workers=workers)
     for note in summary.repaired:
         typer.echo(f"vawg: resumed: {note}", err=True)
     typer.echo(summary.line())
