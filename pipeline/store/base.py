@@ -34,6 +34,22 @@ class Compiled:
     score: str
     score_params: list[Any] = field(default_factory=list)
     ranked: bool = False
+    id_column: str = "s.id"
+    #: A cheaper FROM ... WHERE ... with the same rows, for counting (None: use from_where).
+    count_from_where: str | None = None
+
+    def restricted_to_ids_from(self, first_id: int) -> Compiled:
+        """The same selection limited to sentence ids >= `first_id` (the newest matches)."""
+        glue = " AND " if " WHERE " in self.from_where else " WHERE "
+        return Compiled(
+            f"{self.from_where}{glue}{self.id_column} >= ?",
+            [*self.params, first_id],
+            self.score,
+            self.score_params,
+            self.ranked,
+            self.id_column,
+            f"{self.count_from_where}{glue}{self.id_column} >= ?" if self.count_from_where else None,
+        )
 
 
 def _in(column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
@@ -197,8 +213,22 @@ class CorpusStore(ABC):
         )
         return self.query("SELECT " + sql, [*c.score_params, *c.params, limit, offset])
 
-    def count_hits(self, c: Compiled) -> int:
-        return int(self.query(f"SELECT count(*) {c.from_where}", c.params)[0][0])
+    def count_hits(self, c: Compiled, cap: int | None = None) -> int:
+        """How many sentences match (counting stops at `cap` when given)."""
+        from_where = c.count_from_where or c.from_where
+        if cap is None:
+            return int(self.query(f"SELECT count(*) {from_where}", c.params)[0][0])
+        sql = f"SELECT count(*) FROM (SELECT 1 {from_where} LIMIT ?) capped"
+        return int(self.query(sql, [*c.params, cap])[0][0])
+
+    def nth_newest_id(self, c: Compiled, n: int) -> int | None:
+        """The id of the n-th matching sentence counting from the newest (highest id)."""
+        rows = self.query(
+            f"SELECT {c.id_column} {c.count_from_where or c.from_where} "
+            f"ORDER BY {c.id_column} DESC LIMIT 1 OFFSET ?",
+            [*c.params, n - 1],
+        )
+        return int(rows[0][0]) if rows else None
 
     def facet_rows(self, c: Compiled) -> list[tuple[Any, ...]]:
         """(facet, key, status, count) rows over the matching sentences, computed once."""

@@ -123,6 +123,8 @@ class SearchResult:
     hits: list[Hit]
     limit: int
     offset: int
+    exact_total: bool = True  # False: `total` is a lower bound (counting stopped)
+    ranked_window: int | None = None  # set when only the newest N matches were ranked
 
 
 @dataclass

@@ -15,6 +15,11 @@ from pipeline.store.query import Node, Term, parse, positive_terms
 from pipeline.store.text import tokens
 
 MAX_LIMIT = 10_000
+#: Counting stops here; a larger result reports "more than COUNT_CAP".
+COUNT_CAP = 100_000
+#: Ranking every match of a very frequent word costs seconds; beyond this many matches the
+#: best hits are chosen among the newest RANK_CAP matches (refine the query to rank them all).
+RANK_CAP = 5_000
 
 
 def _term_spans(sentence: str, terms: list[Term]) -> list[tuple[int, int]]:
@@ -57,8 +62,14 @@ def search(
     _check_page(limit, offset)
     node = parse(query)
     compiled = store.compile(node, filters)
+    total = store.count_hits(compiled, cap=COUNT_CAP + 1)
+    window = None
+    if compiled.ranked and total > RANK_CAP:
+        first = store.nth_newest_id(compiled, RANK_CAP)
+        if first is not None:
+            compiled = compiled.restricted_to_ids_from(first)
+            window = RANK_CAP
     rows = store.select_hits(compiled, limit, offset)
-    total = len(rows) + offset if len(rows) < limit and (rows or offset == 0) else store.count_hits(compiled)
     terms = positive_terms(node)
     hits = [
         Hit(
@@ -79,7 +90,16 @@ def search(
         by_id[sid].mentions.append(Mention(label, status, start, end, text, page))
     for sid, label, score in signals:
         by_id[sid].signals.append(Signal(label, score))
-    return SearchResult(query=query, filters=filters, total=total, hits=hits, limit=limit, offset=offset)
+    return SearchResult(
+        query=query,
+        filters=filters,
+        total=min(total, COUNT_CAP),
+        hits=hits,
+        limit=limit,
+        offset=offset,
+        exact_total=total <= COUNT_CAP,
+        ranked_window=window,
+    )
 
 
 def facets(store: CorpusStore, query: str = "", filters: Filters | None = None) -> Facets:

@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import UsageError
-from pipeline.store.base import MIGRATIONS_TABLE, SCHEMA_VERSION, CorpusStore, register
-from pipeline.store.model import IndexStats
+from pipeline.store import tags
+from pipeline.store.base import MIGRATIONS_TABLE, SCHEMA_VERSION, Compiled, CorpusStore, register
+from pipeline.store.model import Filters, IndexStats
 from pipeline.store.prepare import PreparedDoc
 from pipeline.store.query import Node, to_fts5
 
@@ -30,7 +31,8 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             "CREATE INDEX pages_doc ON pages(doc_id, page)",
             """CREATE TABLE sentences (id INTEGER PRIMARY KEY,
                 doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, n INTEGER NOT NULL,
-                page INTEGER, start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL)""",
+                page INTEGER, start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL,
+                tags TEXT NOT NULL DEFAULT '')""",
             "CREATE INDEX sentences_doc ON sentences(doc_id, start)",
             """CREATE TABLE mentions (id INTEGER PRIMARY KEY,
                 doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
@@ -48,11 +50,28 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             "CREATE INDEX signals_label ON signals(label, sentence_id)",
             "CREATE INDEX signals_sentence ON signals(sentence_id)",
             "CREATE INDEX signals_doc ON signals(doc_id)",
-            """CREATE VIRTUAL TABLE sentences_fts USING fts5(text, content='sentences', content_rowid='id',
-                tokenize='unicode61 remove_diacritics 2')""",
+            """CREATE VIRTUAL TABLE sentences_fts USING fts5(text, tags, content='sentences',
+                content_rowid='id', tokenize='unicode61 remove_diacritics 2')""",
         ],
     ),
 ]
+
+
+def _tags(d: PreparedDoc) -> list[str]:
+    mentions: dict[int, list[tuple[str, str]]] = {}
+    signals: dict[int, list[str]] = {}
+    for n, _, _, _, label, status, _ in d.mentions:
+        mentions.setdefault(n, []).append((label, status))
+    for k, label, _, _, _ in d.signals:
+        if k is not None:
+            signals.setdefault(k, []).append(label)
+    base = tags.document_tags(d.force, d.doc_type, d.id)
+    return [
+        tags.sentence_tags(base, mentions.get(n, ()), signals.get(n, ()))
+        if n in mentions or n in signals
+        else base
+        for n in range(len(d.sentences))
+    ]
 
 
 def _now() -> str:
@@ -143,12 +162,41 @@ class SQLiteStore(CorpusStore):
         except sqlite3.OperationalError as exc:
             raise UsageError(f"search failed: {exc}") from None
 
+    def compile(self, node: Node | None, filters: Filters) -> Compiled:
+        """One FTS5 MATCH over words (`text` column) and filter tags (`tags` column), so FTS5
+        intersects them; only the date range needs the documents table."""
+        parts = [f"text : ({to_fts5(node)})"] if node is not None else []
+        parts += [
+            "tags : (" + " OR ".join(f'"{t}"' for t in group) + ")" for group in tags.filter_groups(filters)
+        ]
+        if not parts:
+            return super().compile(node, filters)
+        sql = "FROM sentences_fts CROSS JOIN sentences s"
+        where = ["sentences_fts MATCH ?", "s.id = sentences_fts.rowid"]
+        params: list[Any] = [" AND ".join(parts)]
+        if filters.date_from or filters.date_to:
+            sql += " CROSS JOIN documents d"
+            where.append("d.id = s.doc_id")
+            for op, value in ((">=", filters.date_from), ("<=", filters.date_to)):
+                if value:
+                    where.append(f"d.date {op} ?")
+                    params.append(value)
+        score = "-bm25(sentences_fts, 1.0, 0.0)" if node is not None else "0.0"
+        return Compiled(
+            f"{sql} WHERE {' AND '.join(where)}",
+            params,
+            score,
+            ranked=node is not None,
+            id_column="sentences_fts.rowid",
+            count_from_where=None if len(where) > 2 else "FROM sentences_fts WHERE sentences_fts MATCH ?",
+        )
+
     def _text_match(self, node: Node) -> tuple[list[str], list[str], list[Any], str, list[Any]]:
         return (
             ["sentences_fts"],
             ["sentences_fts.rowid = s.id", "sentences_fts MATCH ?"],
             [to_fts5(node)],
-            "-bm25(sentences_fts)",
+            "-bm25(sentences_fts, 1.0, 0.0)",
             [],
         )
 
@@ -157,8 +205,8 @@ class SQLiteStore(CorpusStore):
         ex = self.conn.execute
         for doc_id in doc_ids:
             ex(
-                "INSERT INTO sentences_fts(sentences_fts, rowid, text) "
-                "SELECT 'delete', id, text FROM sentences WHERE doc_id = ?",
+                "INSERT INTO sentences_fts(sentences_fts, rowid, text, tags) "
+                "SELECT 'delete', id, text, tags FROM sentences WHERE doc_id = ?",
                 (doc_id,),
             )
             for table in ("mentions", "signals", "sentences", "pages"):
@@ -215,8 +263,10 @@ class SQLiteStore(CorpusStore):
                     )
                 )
                 page_rows += [(d.id, p, s, e) for p, s, e in d.pages]
+                tag_column = _tags(d)
                 sent_rows += [
-                    (next_id + n, d.id, n, pg, s, e, t) for n, (pg, s, e, t) in enumerate(d.sentences)
+                    (next_id + n, d.id, n, pg, s, e, t, tag_column[n])
+                    for n, (pg, s, e, t) in enumerate(d.sentences)
                 ]
                 ment_rows += [
                     (d.id, next_id + n, pg, s, e, lab, st, t) for n, pg, s, e, lab, st, t in d.mentions
@@ -231,7 +281,7 @@ class SQLiteStore(CorpusStore):
             self.conn.executemany(
                 'INSERT INTO pages (doc_id, page, start, "end") VALUES (?,?,?,?)', page_rows
             )
-            self.conn.executemany("INSERT INTO sentences VALUES (?,?,?,?,?,?,?)", sent_rows)
+            self.conn.executemany("INSERT INTO sentences VALUES (?,?,?,?,?,?,?,?)", sent_rows)
             self.conn.executemany(
                 'INSERT INTO mentions (doc_id, sentence_id, page, start, "end", label, status, text) '
                 "VALUES (?,?,?,?,?,?,?,?)",
@@ -242,7 +292,8 @@ class SQLiteStore(CorpusStore):
                 sig_rows,
             )
             ex(
-                "INSERT INTO sentences_fts(rowid, text) SELECT id, text FROM sentences WHERE id >= ?",
+                "INSERT INTO sentences_fts(rowid, text, tags) "
+                "SELECT id, text, tags FROM sentences WHERE id >= ?",
                 (first,),
             )
             ex("COMMIT")
