@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/vawg ingest corpus/samples --out $(DEMO_OUT)
+	$(BIN)/vawg ingest corpus/samples --out $(DEMO_OUT) --exclude "*.py"
 	@if $(BIN)/vawg --help | grep -q annotate; then \
 	  $(BIN)/vawg annotate $(DEMO_OUT)/documents.jsonl --out $(DEMO_OUT)/records.jsonl; fi
 	@echo "demo output in $(DEMO_OUT)/"

@@ -156,12 +156,14 @@ def ingest(
     progress: bool = True,
     retry: Sequence[str] = (),
     workers: int = 1,
+    skip: Sequence[str] = (),
     on_outcome: Callable[[Outcome], None] | None = None,
 ) -> Summary:
     """Read every source into `out_dir` (documents.jsonl, manifest.jsonl), resuming a previous run.
 
     `retry` names statuses (e.g. "timeout") whose sources are read again even if done.
     `workers` sandboxed reader processes run at once (outcomes are recorded as they finish).
+    `skip` globs leave out matching file names found in folders (e.g. "*.py").
     Bad sources get a status and are reported on stderr unless `progress` is False.
     """
     options = options or ReadOptions()
@@ -178,7 +180,7 @@ def ingest(
     with _Lock(out_dir):
         manifest = Manifest(out_dir).load()
         summary.repaired = manifest.repaired
-        files = list(walk_sources(sources, exclude=[out_dir]))
+        files = list(walk_sources(sources, exclude=[out_dir], skip=skip))
         with _Progress(len(files), progress) as bar:
             todo = _to_read(files, manifest, tuple(retry), summary, bar)
             for outcome in _read_all(todo, options, workers, out_dir / WORKER_LOG):

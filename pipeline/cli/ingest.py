@@ -70,6 +70,12 @@ def ingest_cli(
     workers: Annotated[
         int, typer.Option("--workers", "-j", help="Reader processes at once (default: CPU cores, at most 4).")
     ] = DEFAULT_WORKERS,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--exclude", help="Leave out files in folders whose names match this glob (repeatable)."
+        ),
+    ] = None,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bar or per-file warnings.")
     ] = False,
@@ -103,7 +109,15 @@ def ingest_cli(
         )
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    summary = ingest(sources, out, options, progress=not quiet, retry=tuple(retry or []), workers=workers)
+    summary = ingest(
+        sources,
+        out,
+        options,
+        progress=not quiet,
+        retry=tuple(retry or []),
+        workers=workers,
+        skip=exclude or [],
+    )
     for note in summary.repaired:
         typer.echo(f"vawg: resumed: {note}", err=True)
     typer.echo(summary.line())

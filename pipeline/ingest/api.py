@@ -7,6 +7,7 @@ other commands (`vawg annotate`) call `iter_documents` directly.
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import sys
 import time
@@ -43,10 +44,13 @@ def _skipped(name: str) -> bool:
     return name.startswith((".", "~$")) or name in _JUNK
 
 
-def walk_sources(paths: Iterable[Path], exclude: Sequence[Path] = ()) -> Iterator[Path]:
+def walk_sources(
+    paths: Iterable[Path], exclude: Sequence[Path] = (), skip: Sequence[str] = ()
+) -> Iterator[Path]:
     """Files named directly, and files under folders (recursive, sorted, hidden names skipped).
 
-    Folder symlinks are not followed; anything under an `exclude` folder is left out.
+    Folder symlinks are not followed; anything under an `exclude` folder is left out, and so
+    are files in folders whose names match a `skip` glob (e.g. "*.py").
     """
     excluded = {p.resolve() for p in exclude}
     for path in paths:
@@ -57,7 +61,7 @@ def walk_sources(paths: Iterable[Path], exclude: Sequence[Path] = ()) -> Iterato
             here = Path(root)
             dirs[:] = sorted(d for d in dirs if not _skipped(d) and (here / d).resolve() not in excluded)
             for name in sorted(files):
-                if not _skipped(name):
+                if not _skipped(name) and not any(fnmatch.fnmatch(name, pattern) for pattern in skip):
                     yield here / name
 
 

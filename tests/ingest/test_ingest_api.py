@@ -33,6 +33,10 @@ def test_walk_leaves_out_excluded_folder(folder: Path) -> None:
     assert [p.name for p in walk_sources([folder], exclude=[folder / "b"])] == ["a.txt", "c.docx", "d.txt"]
 
 
+def test_walk_skips_names_matching_globs(folder: Path) -> None:
+    assert [p.name for p in walk_sources([folder], skip=["*.docx", "d.*"])] == ["a.txt", "2.txt"]
+
+
 def test_documents_and_outcomes(folder: Path) -> None:
     seen: list[Outcome] = []
     docs = list(iter_documents([folder], on_outcome=seen.append))
