@@ -1,0 +1,316 @@
+"""The signed-in pages: search (+ CSV export), document, dashboard, KWIC and the audit log."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import FastAPI, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from starlette.exceptions import HTTPException
+
+from pipeline import labels
+from pipeline.errors import UsageError
+from pipeline.store import Filters, facets, kwic, search
+from pipeline.store.search import MAX_LIMIT
+from pipeline.web import audit, views
+from pipeline.web.app import client_ip
+
+if TYPE_CHECKING:
+    from pipeline.web.app import WebApp
+
+PAGE_SIZE = 20
+KWIC_SIZE = 50
+MAX_PAGE = 500
+Values = Annotated[list[str], Query(max_length=200)]
+
+
+@dataclass
+class SearchForm:
+    """The search and filter fields as they came in (for links and for the audit log)."""
+
+    q: str
+    measure: list[str]
+    status: list[str]
+    signal: list[str]
+    force: list[str]
+    doc_type: list[str]
+    date_from: str
+    date_to: str
+
+    def filters(self) -> Filters:
+        return Filters(
+            measure=tuple(self.measure),
+            status=tuple(self.status),
+            signal=tuple(self.signal),
+            force=tuple(self.force),
+            doc_type=tuple(self.doc_type),
+            date_from=self.date_from or None,
+            date_to=self.date_to or None,
+        )
+
+    def params(self, **change: Any) -> list[tuple[str, str]]:
+        fields = {**vars(self), **change}
+        out: list[tuple[str, str]] = []
+        for key, value in fields.items():
+            for v in value if isinstance(value, list) else [value]:
+                if v not in ("", None):
+                    out.append((key, str(v)))
+        return out
+
+    def link(self, path: str = "/", **change: Any) -> str:
+        params = self.params(**change)
+        return path + ("?" + urlencode(params) if params else "")
+
+    def logged(self) -> dict[str, Any]:
+        return {k: v for k, v in vars(self).items() if v}
+
+
+def _form(
+    q: str,
+    measure: list[str],
+    status: list[str],
+    signal: list[str],
+    force: list[str],
+    doc_type: list[str],
+    date_from: str,
+    date_to: str,
+) -> SearchForm:
+    return SearchForm(q.strip(), measure, status, signal, force, doc_type, date_from, date_to)
+
+
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> str:
+    """A cell a spreadsheet shows as text: formula-like document text gets a leading quote."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA) else text
+
+
+def add_routes(app: FastAPI, web: WebApp) -> None:
+    """Attach the signed-in pages to `app`."""
+
+    @app.get("/", response_class=HTMLResponse)
+    def search_page(
+        request: Request,
+        q: Annotated[str, Query(max_length=1000)] = "",
+        measure: Values = [],  # noqa: B006  (FastAPI copies defaults)
+        status: Values = [],  # noqa: B006
+        signal: Values = [],  # noqa: B006
+        force: Values = [],  # noqa: B006
+        doc_type: Values = [],  # noqa: B006
+        date_from: Annotated[str, Query(max_length=10)] = "",
+        date_to: Annotated[str, Query(max_length=10)] = "",
+        page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
+    ) -> Response:
+        form = _form(q, measure, status, signal, force, doc_type, date_from, date_to)
+        with web.signed_in(request) as (store, session):
+            context: dict[str, Any] = {"session": session, "form": form, "error": "", "result": None}
+            try:
+                filters = form.filters()
+                result = search(store, form.q, filters, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+                counts = facets(store, form.q, filters)
+                extra = views.extra_facets(store, form.q, filters)
+            except UsageError as exc:  # a bad query or filter is shown on the page, never a crash
+                context["error"] = str(exc)
+                audit.record(
+                    store, session.user.name, client_ip(request), "search", **form.logged(), error=str(exc)
+                )
+                return web.render("search.html", 400, **_options(store, form), **context)
+            audit.record(store, session.user.name, client_ip(request), "search", **form.logged(), page=page)
+            pages_total = max(1, -(-result.total // PAGE_SIZE))
+            context.update(
+                result=result,
+                hits=views.hit_views(store, result),
+                counts=counts,
+                extra=extra,
+                page=page,
+                pages_total=min(pages_total, MAX_PAGE),
+            )
+            return web.render("search.html", **_options(store, form), **context)
+
+    @app.get("/export.csv")
+    def export_csv(
+        request: Request,
+        q: Annotated[str, Query(max_length=1000)] = "",
+        measure: Values = [],  # noqa: B006
+        status: Values = [],  # noqa: B006
+        signal: Values = [],  # noqa: B006
+        force: Values = [],  # noqa: B006
+        doc_type: Values = [],  # noqa: B006
+        date_from: Annotated[str, Query(max_length=10)] = "",
+        date_to: Annotated[str, Query(max_length=10)] = "",
+    ) -> Response:
+        form = _form(q, measure, status, signal, force, doc_type, date_from, date_to)
+        with web.signed_in(request) as (store, session):
+            result = search(store, form.q, form.filters(), MAX_LIMIT, 0)
+            audit.record(
+                store, session.user.name, client_ip(request), "export", **form.logged(), rows=len(result.hits)
+            )
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\r\n")
+        writer.writerow(["doc_id", "page", "start", "end", "score", "sentence", "mentions", "signals"])
+        for hit in result.hits:
+            mentions = "|".join(f"{m.label}:{m.status}" for m in hit.mentions)
+            signals = "|".join(s.label for s in hit.signals)
+            row = [
+                hit.doc_id,
+                hit.page,
+                hit.start,
+                hit.end,
+                round(hit.score, 6),
+                " ".join(hit.sentence.split()),
+                mentions,
+                signals,
+            ]
+            writer.writerow([csv_cell(v) for v in row])
+        return Response(
+            buf.getvalue(),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="vawg-search.csv"'},
+        )
+
+    @app.get("/doc", response_class=HTMLResponse)
+    def document(request: Request, id: Annotated[str, Query(max_length=500)] = "") -> Response:
+        with web.signed_in(request) as (store, session):
+            doc = views.load_document(store, id)
+            audit.record(
+                store, session.user.name, client_ip(request), "document", doc_id=id, found=doc is not None
+            )
+            if doc is None:
+                raise HTTPException(404, "no such document")
+            present = sorted({m["label"] for m in doc.mentions}, key=labels.measures().index)
+            return web.render(
+                "document.html", session=session, doc=doc, present=present, describe=labels.describe
+            )
+
+    @app.get("/dashboard", response_class=HTMLResponse)
+    def dashboard(request: Request, measure: Annotated[str, Query(max_length=40)] = "") -> Response:
+        with web.signed_in(request) as (store, session):
+            chosen = (measure,) if measure else ()
+            base = Filters(measure=chosen)
+            overall = facets(store, "", base)
+            with_measure = facets(store, "", Filters(measure=chosen, status=tuple(labels.statuses())))
+            with_signal = facets(store, "", Filters(measure=chosen, signal=tuple(labels.signals())))
+            audit.record(store, session.user.name, client_ip(request), "dashboard", measure=measure)
+            measures = [m for m in labels.measures() if any(k[0] == m for k in overall.measure_status)]
+            charts = [
+                views.bar_chart(
+                    "Sentences with a measure mention, by year",
+                    [(str(y or "undated"), n) for y, n in with_measure.year.items()],
+                    False,
+                ),
+                views.bar_chart(
+                    "Sentences with a missed-opportunity signal, by year",
+                    [(str(y or "undated"), n) for y, n in with_signal.year.items()],
+                    False,
+                ),
+                views.bar_chart(
+                    "Sentences with a measure mention, by force",
+                    [(f or "unknown", n) for f, n in with_measure.force.items()],
+                ),
+                views.bar_chart(
+                    "Sentences with a missed-opportunity signal, by force",
+                    [(f or "unknown", n) for f, n in with_signal.force.items()],
+                ),
+                views.bar_chart("Signals", list(overall.signal.items())),
+            ]
+            return web.render(
+                "dashboard.html",
+                session=session,
+                overall=overall,
+                measures=measures,
+                statuses=labels.statuses(),
+                charts=charts,
+                counts=store.counts(),
+                measure=measure,
+                all_measures=labels.measures(),
+            )
+
+    @app.get("/kwic", response_class=HTMLResponse)
+    def kwic_page(
+        request: Request,
+        measure: Annotated[str, Query(max_length=40)] = "",
+        status: Annotated[str, Query(max_length=40)] = "",
+        q: Annotated[str, Query(max_length=1000)] = "",
+        page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
+    ) -> Response:
+        with web.signed_in(request) as (store, session):
+            lines, total, error = [], 0, ""
+            if measure or q:
+                filters = Filters(measure=(measure,) if measure else (), status=(status,) if status else ())
+                result = search(store, q.strip(), filters, KWIC_SIZE, (page - 1) * KWIC_SIZE)
+                anchors = views.mention_anchors(store, sorted({h.doc_id for h in result.hits}))
+                total = result.total
+                for line, hit in zip(kwic(result, width=70), result.hits, strict=True):
+                    first = next(
+                        (
+                            anchors.get((hit.doc_id, m.start, m.end))
+                            for m in hit.mentions
+                            if not measure or m.label == measure
+                        ),
+                        None,
+                    )
+                    lines.append({"line": line, "anchor": f"m{first}" if first else f"p{hit.page or 1}"})
+                audit.record(
+                    store,
+                    session.user.name,
+                    client_ip(request),
+                    "kwic",
+                    measure=measure,
+                    status=status,
+                    q=q,
+                    page=page,
+                )
+            return web.render(
+                "kwic.html",
+                session=session,
+                lines=lines,
+                total=total,
+                measure=measure,
+                status=status,
+                q=q,
+                page=page,
+                pages_total=max(1, -(-total // KWIC_SIZE)),
+                error=error,
+                measures=labels.measures(),
+                statuses=labels.statuses(),
+            )
+
+    @app.get("/audit", response_class=HTMLResponse)
+    def audit_page(
+        request: Request,
+        user: Annotated[str, Query(max_length=64)] = "",
+        action: Annotated[str, Query(max_length=40)] = "",
+        before: Annotated[int | None, Query(ge=1)] = None,
+    ) -> Response:
+        with web.signed_in(request, admin=True) as (store, session):
+            rows = audit.entries(store, user or None, action or None, 100, before)
+            audit.record(
+                store, session.user.name, client_ip(request), "audit", filter_user=user, filter_action=action
+            )
+            older = rows[-1].id if len(rows) == 100 else None
+            return web.render(
+                "audit.html",
+                session=session,
+                rows=rows,
+                user=user,
+                action=action,
+                older=older,
+                actions=audit.ACTIONS,
+            )
+
+
+def _options(store: Any, form: SearchForm) -> dict[str, Any]:
+    return {
+        "measures": labels.measures(),
+        "statuses": labels.statuses(),
+        "signals": labels.signals(),
+        "forces": sorted(set(views.forces(store)) | set(form.force)),
+        "doc_types": sorted(set(views.doc_types(store)) | set(form.doc_type)),
+        "describe": labels.describe,
+    }
