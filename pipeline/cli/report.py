@@ -1,0 +1,110 @@
+"""`vawg report`: corpus tables, charts and an offline HTML report; or one case's chronology."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pipeline.store import Filters
+
+
+def _progress(message: str) -> None:
+    print(f"vawg report: {message}", file=sys.stderr, flush=True)
+
+
+def report_cli(
+    query: Annotated[
+        str,
+        typer.Argument(help='Optional search query (as `vawg search`) selecting documents; "" for all.'),
+    ] = "",
+    db: Annotated[str, typer.Option("--db", help="Store: a file path or postgresql://...")] = "corpus.db",
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for index.html, CSVs and charts.")] = Path(
+        "report"
+    ),
+    doc: Annotated[
+        str | None, typer.Option("--doc", help="Write this document's chronology instead of a corpus report.")
+    ] = None,
+    measure: Annotated[list[str] | None, typer.Option("--measure", help="Measure code (repeatable).")] = None,
+    status: Annotated[list[str] | None, typer.Option("--status", help="Status of that mention.")] = None,
+    signal: Annotated[list[str] | None, typer.Option("--signal", help="Signal code on a sentence.")] = None,
+    force: Annotated[
+        list[str] | None, typer.Option("--force", help="Police force (from record meta).")
+    ] = None,
+    date_from: Annotated[
+        str | None, typer.Option("--from", help="Documents dated on or after YYYY-MM-DD.")
+    ] = None,
+    date_to: Annotated[
+        str | None, typer.Option("--to", help="Documents dated on or before YYYY-MM-DD.")
+    ] = None,
+    doc_type: Annotated[
+        list[str] | None, typer.Option("--type", help="Document type (from record meta).")
+    ] = None,
+    top: Annotated[
+        int, typer.Option("--top", min=1, max=10_000, help="Rows in the top-documents table.")
+    ] = 20,
+    manifest: Annotated[
+        Path | None, typer.Option("--manifest", help="A run's manifest.jsonl: count every source's outcome.")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines.")] = False,
+) -> None:
+    """Write a researcher's report: measure x status, signal prevalence, by force and year,
+    ingest outcomes and the most-flagged documents, as CSVs, PNG/SVG charts and an offline
+    index.html. The report covers the documents with a sentence matching the query and filters.
+
+    With --doc ID it writes that document's chronology (dates, times, measures with their
+    status, signals, pages) as chronology.csv and index.html instead.
+
+    Example: vawg report --db corpus.db --out report/ --force Kent --from 2022-01-01
+
+    Example: vawg report --db corpus.db --doc case-0412 --out case-0412/
+    """
+    from pipeline.report import report_chronology, report_corpus
+
+    if doc is not None:
+        chron, written = report_chronology(db, doc, out)
+        counts = ", ".join(f"{n} {k}" for k, n in sorted(chron.counts().items())) or "no events"
+        dated = sum(1 for e in chron.events if e.date is not None)
+        typer.echo(
+            f"chronology of {doc}: {counts} ({dated} dated); wrote {out / 'index.html'} and chronology.csv"
+        )
+        return
+    filters = Filters(
+        measure=tuple(measure or ()),
+        status=tuple(status or ()),
+        signal=tuple(signal or ()),
+        force=tuple(force or ()),
+        date_from=date_from,
+        date_to=date_to,
+        doc_type=tuple(doc_type or ()),
+    )
+    report, written = report_corpus(
+        db, out, query, filters, top=top, manifest=manifest, progress=None if quiet else _progress
+    )
+    typer.echo(summary(report))
+    typer.echo(f"wrote {len(written.files)} files to {out}/ (open {out / 'index.html'})")
+
+
+def summary(report: object) -> str:
+    """A few lines for the terminal: corpus size, commonest measure statuses and signals."""
+    from pipeline.report.corpus import CorpusReport
+
+    assert isinstance(report, CorpusReport)
+    cov = report.coverage
+    lines = [
+        f"{cov.documents} documents, {cov.sentences} sentences, {cov.mentions} measure mentions, "
+        f"{cov.signals} signals (filters: {cov.filter_text()}; model: {cov.model_text()})"
+    ]
+    ms = sorted(report.tables["measure_status"].rows, key=lambda r: -r[2])[:5]
+    if ms:
+        lines.append("top measure statuses: " + ", ".join(f"{m} {s} {n}" for m, s, n in ms))
+    sig = report.tables["signal_prevalence"].rows[:5]
+    if sig:
+        lines.append("top signals per 1,000 sentences: " + ", ".join(f"{r[0]} {r[4]:g}" for r in sig))
+    return "\n".join(lines)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("report")(report_cli)
