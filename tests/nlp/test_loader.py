@@ -53,3 +53,20 @@ def test_default_config_names_all_four_components() -> None:
 def test_missing_model_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(UsageError):
         load_pipeline(tmp_path / "nope")
+
+
+def test_full_default_pipeline_round_trip_keeps_statuses(tmp_path: Path) -> None:
+    import pipeline
+
+    nlp = pipeline.load()
+    assert nlp.pipe_names == ["vawg_shorthand", "vawg_sentences", "vawg_mentions", "vawg_status"]
+    assert pipeline.load() is nlp  # cached per process
+    text = "Susp RUI'd, no bail conds considered. DVPO refused by the bench. A DVPN can last 48 hours."
+    before = [(e.start_char, e.end_char, e.label_, e._.status) for e in nlp(text).ents]
+    assert len(before) == 4 and all(status for *_, status in before)
+    nlp.to_disk(tmp_path / "full")
+    cfg = load_config(tmp_path / "full" / "config.cfg", interpolate=False)
+    cfg["paths"] = {k: "no/such/path" for k in cfg["paths"]}
+    cfg.to_disk(tmp_path / "full" / "config.cfg")
+    loaded = spacy.load(tmp_path / "full")
+    assert [(e.start_char, e.end_char, e.label_, e._.status) for e in loaded(text).ents] == before
