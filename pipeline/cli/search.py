@@ -44,7 +44,9 @@ def _annotations(hit_dict: dict[str, Any]) -> tuple[str, str]:
 def render_table(result: SearchResult, counts: Facets | None, as_kwic: bool, width: int = 40) -> str:
     lines = []
     shown = f"{result.offset + 1}-{result.offset + len(result.hits)}" if result.hits else "none"
-    lines.append(f"{result.total} matching sentences (showing {shown})")
+    total = f"{result.total}" if result.exact_total else f"more than {result.total}"
+    note = {"newest": "; too many to rank: newest first, refine the query", "document": ", in document order"}
+    lines.append(f"{total} matching sentences (showing {shown}{note.get(result.order, '')})")
     if as_kwic:
         lines += [f"{k.doc_id:>14} p.{k.page or '-':<3} {k.render(width)}" for k in kwic(result, width)]
     else:
@@ -59,7 +61,10 @@ def render_table(result: SearchResult, counts: Facets | None, as_kwic: bool, wid
                 lines.append(f"     mentions: {mentions or '-'}  signals: {signals or '-'}")
     if counts is not None:
         lines.append("")
-        lines.append(f"facets over {counts.total} matching sentences")
+        over = f"the newest {counts.sample} of " if counts.sample else ""
+        lines.append(
+            f"facets over {over}{counts.total}{'' if counts.exact_total else '+'} matching sentences"
+        )
         for (measure, status), n in counts.measure_status.items():
             lines.append(f"  measure  {measure + ' ' + status:<32} {n:>8}")
         for key, n in counts.signal.items():

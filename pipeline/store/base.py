@@ -38,19 +38,6 @@ class Compiled:
     #: A cheaper FROM ... WHERE ... with the same rows, for counting (None: use from_where).
     count_from_where: str | None = None
 
-    def restricted_to_ids_from(self, first_id: int) -> Compiled:
-        """The same selection limited to sentence ids >= `first_id` (the newest matches)."""
-        glue = " AND " if " WHERE " in self.from_where else " WHERE "
-        return Compiled(
-            f"{self.from_where}{glue}{self.id_column} >= ?",
-            [*self.params, first_id],
-            self.score,
-            self.score_params,
-            self.ranked,
-            self.id_column,
-            f"{self.count_from_where}{glue}{self.id_column} >= ?" if self.count_from_where else None,
-        )
-
 
 def _in(column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
     return f"{column} IN ({', '.join('?' * len(values))})", list(values)
@@ -201,17 +188,24 @@ class CorpusStore(ABC):
             sql += " WHERE " + " AND ".join(where)
         return Compiled(sql, params + wparams, score, score_params, ranked=node is not None)
 
-    def order_by(self, ranked: bool) -> str:
-        keys = f's.doc_id{self.text_collation}, s.start, s."end"'
-        return f"score DESC, {keys}" if ranked else keys
+    def select_hits(self, c: Compiled, limit: int, offset: int, order: str = "rank") -> list[tuple[Any, ...]]:
+        """(sentence id, doc id, page, start, end, text, score) rows.
 
-    def select_hits(self, c: Compiled, limit: int, offset: int) -> list[tuple[Any, ...]]:
-        """(sentence id, doc id, page, start, end, text, score) rows, best first."""
+        `order`: "rank" (best first, ties by document and offset), "document" (document id,
+        offset) or "newest" (most recently indexed first: cheap for very large results).
+        """
+        keys = f's.doc_id{self.text_collation}, s.start, s."end"'
+        if order == "newest":
+            score, score_params, order_sql = "0.0", [], f"{c.id_column} DESC"
+        elif order == "rank" and c.ranked:
+            score, score_params, order_sql = c.score, c.score_params, f"score DESC, {keys}"
+        else:
+            score, score_params, order_sql = "0.0", [], keys
         sql = (
-            f's.id, s.doc_id, s.page, s.start, s."end", s.text, {c.score} AS score '
-            f"{c.from_where} ORDER BY {self.order_by(c.ranked)} LIMIT ? OFFSET ?"
+            f'SELECT s.id, s.doc_id, s.page, s.start, s."end", s.text, {score} AS score '
+            f"{c.from_where} ORDER BY {order_sql} LIMIT ? OFFSET ?"
         )
-        return self.query("SELECT " + sql, [*c.score_params, *c.params, limit, offset])
+        return self.query(sql, [*score_params, *c.params, limit, offset])
 
     def count_hits(self, c: Compiled, cap: int | None = None) -> int:
         """How many sentences match (counting stops at `cap` when given)."""
@@ -221,27 +215,21 @@ class CorpusStore(ABC):
         sql = f"SELECT count(*) FROM (SELECT 1 {from_where} LIMIT ?) capped"
         return int(self.query(sql, [*c.params, cap])[0][0])
 
-    def nth_newest_id(self, c: Compiled, n: int) -> int | None:
-        """The id of the n-th matching sentence counting from the newest (highest id)."""
-        rows = self.query(
-            f"SELECT {c.id_column} {c.count_from_where or c.from_where} "
-            f"ORDER BY {c.id_column} DESC LIMIT 1 OFFSET ?",
-            [*c.params, n - 1],
-        )
-        return int(rows[0][0]) if rows else None
-
-    def facet_rows(self, c: Compiled) -> list[tuple[Any, ...]]:
-        """(facet, key, status, count) rows over the matching sentences, computed once."""
-        sql = f"""WITH hits AS MATERIALIZED (SELECT s.id AS id, s.doc_id AS doc_id {c.from_where})
+    def facet_rows(self, c: Compiled, sample: int | None = None) -> list[tuple[Any, ...]]:
+        """(facet, key, status, count) rows over the matching sentences (or the newest `sample`)."""
+        window = f" ORDER BY {c.id_column} DESC LIMIT ?" if sample else ""
+        j = self.ordered_join
+        sql = f"""WITH hits AS MATERIALIZED (SELECT s.id AS id, s.doc_id AS doc_id {c.from_where}{window})
 SELECT 't', NULL, NULL, count(*) FROM hits
 UNION ALL SELECT 'm', m.label, m.status, count(DISTINCT m.sentence_id)
-  FROM hits h JOIN mentions m ON m.sentence_id = h.id GROUP BY m.label, m.status
+  FROM hits h {j} mentions m WHERE m.sentence_id = h.id GROUP BY m.label, m.status
 UNION ALL SELECT 's', g.label, NULL, count(DISTINCT g.sentence_id)
-  FROM hits h JOIN signals g ON g.sentence_id = h.id GROUP BY g.label
-UNION ALL SELECT 'f', d.force, NULL, count(*) FROM hits h JOIN documents d ON d.id = h.doc_id GROUP BY d.force
+  FROM hits h {j} signals g WHERE g.sentence_id = h.id GROUP BY g.label
+UNION ALL SELECT 'f', d.force, NULL, count(*)
+  FROM hits h {j} documents d WHERE d.id = h.doc_id GROUP BY d.force
 UNION ALL SELECT 'y', CAST(d.year AS TEXT), NULL, count(*)
-  FROM hits h JOIN documents d ON d.id = h.doc_id GROUP BY d.year"""
-        return self.query(sql, c.params)
+  FROM hits h {j} documents d WHERE d.id = h.doc_id GROUP BY d.year"""
+        return self.query(sql, [*c.params, sample] if sample else c.params)
 
     def annotations(self, sentence_ids: Sequence[int]) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
         """Mentions (sentence_id, label, status, start, end, text, page) and signals

@@ -123,8 +123,8 @@ class SearchResult:
     hits: list[Hit]
     limit: int
     offset: int
-    exact_total: bool = True  # False: `total` is a lower bound (counting stopped)
-    ranked_window: int | None = None  # set when only the newest N matches were ranked
+    exact_total: bool = True  # False: more than `total` sentences match (counting stopped)
+    order: str = "rank"  # "rank", "document" (filter-only), or "newest" (too many matches to rank)
 
 
 @dataclass
@@ -132,6 +132,8 @@ class Facets:
     """Counts of matching sentences by measure x status, signal, force and year."""
 
     total: int
+    exact_total: bool = True
+    sample: int | None = None  # counts cover only the newest `sample` matches of a larger result
     measure_status: dict[tuple[str, str], int] = field(default_factory=dict)
     signal: dict[str, int] = field(default_factory=dict)
     force: dict[str | None, int] = field(default_factory=dict)

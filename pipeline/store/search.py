@@ -15,11 +15,13 @@ from pipeline.store.query import Node, Term, parse, positive_terms
 from pipeline.store.text import tokens
 
 MAX_LIMIT = 10_000
-#: Counting stops here; a larger result reports "more than COUNT_CAP".
-COUNT_CAP = 100_000
-#: Ranking every match of a very frequent word costs seconds; beyond this many matches the
-#: best hits are chosen among the newest RANK_CAP matches (refine the query to rank them all).
+#: Counting stops here; a larger result reports "more than COUNT_CAP" (`exact_total` False).
+COUNT_CAP = 10_000
+#: Ranking costs a few microseconds per match (and BM25 reads each word's whole posting list),
+#: so larger results are listed newest first instead (`order` == "newest"): refine the query.
 RANK_CAP = 5_000
+#: Facets of larger results are counted over the newest FACET_CAP matches (`Facets.sample`).
+FACET_CAP = 10_000
 
 
 def _term_spans(sentence: str, terms: list[Term]) -> list[tuple[int, int]]:
@@ -63,13 +65,11 @@ def search(
     node = parse(query)
     compiled = store.compile(node, filters)
     total = store.count_hits(compiled, cap=COUNT_CAP + 1)
-    window = None
-    if compiled.ranked and total > RANK_CAP:
-        first = store.nth_newest_id(compiled, RANK_CAP)
-        if first is not None:
-            compiled = compiled.restricted_to_ids_from(first)
-            window = RANK_CAP
-    rows = store.select_hits(compiled, limit, offset)
+    if total > RANK_CAP:
+        order = "newest"
+    else:
+        order = "rank" if compiled.ranked else "document"
+    rows = store.select_hits(compiled, limit, offset, order)
     terms = positive_terms(node)
     hits = [
         Hit(
@@ -98,7 +98,7 @@ def search(
         limit=limit,
         offset=offset,
         exact_total=total <= COUNT_CAP,
-        ranked_window=window,
+        order=order,
     )
 
 
@@ -106,12 +106,12 @@ def facets(store: CorpusStore, query: str = "", filters: Filters | None = None) 
     """Counts of matching sentences by measure x status, signal, force and year."""
     node: Node | None = parse(query)
     compiled = store.compile(node, filters or Filters())
-    out = Facets(total=0)
-    for kind, key, status, count in store.facet_rows(compiled):
+    total = store.count_hits(compiled, cap=COUNT_CAP + 1)
+    sample = FACET_CAP if total > FACET_CAP else None
+    out = Facets(total=min(total, COUNT_CAP), exact_total=total <= COUNT_CAP, sample=sample)
+    for kind, key, status, count in store.facet_rows(compiled, sample):
         n = int(count)
-        if kind == "t":
-            out.total = n
-        elif kind == "m":
+        if kind == "m":
             out.measure_status[(key, status)] = n
         elif kind == "s":
             out.signal[key] = n

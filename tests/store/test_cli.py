@@ -51,7 +51,7 @@ def test_table_with_facets_and_filters(db: str) -> None:
         "--from", "2023-01-01", "--to", "2023-12-31", "--facets",
     )  # fmt: skip
     assert out.returncode == 0, out.stderr
-    assert out.stdout.splitlines()[0] == "2 matching sentences (showing 1-2)"
+    assert out.stdout.splitlines()[0] == "2 matching sentences (showing 1-2, in document order)"
     assert "[" not in out.stdout.splitlines()[2]
     assert any(line.split() == ["signal", "BREACH_NOT_ACTIONED", "2"] for line in out.stdout.splitlines())
 
