@@ -30,10 +30,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from bisect import bisect_right
 from pathlib import Path
 from typing import Any
 
 import srsly
+from spacy.attrs import IS_SPACE, NORM, SENT_START
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -107,9 +109,13 @@ class Cue:
     end: int
     status: str
     priority: int
-    text: str
+    doc: Doc
     negated: bool = False
     target: int | None = None  # token start of the only entity it may decide
+
+    @property
+    def text(self) -> str:
+        return self.doc[self.start : self.end].text
 
 
 @dataclass
@@ -217,15 +223,50 @@ def resolve_rules_path(rules_path: str) -> Path:
 
 def is_verb_mention(ent: Span) -> bool:
     """True for mentions that are themselves a verb ("remanded", "bailed", "RUI'd", "released ...")."""
-    first, last = ent[0].lower_, ent[-1].lower_
-    return first.startswith("released") or last.endswith(("ed", "'d", "’d")) or last in ("'d", "’d")
+    text = ent.text.lower()
+    return text.startswith("released") or text.endswith(("ed", "'d", "’d"))
 
 
-def _token_key(doc: Doc, i: int) -> str:
-    tok = doc[i]
-    if tok.is_space:
-        return NEWLINE if "\n" in tok.text else " "
-    return tok.norm_
+class TokenKeys:
+    """The NORM of each token of a sentence ("\\n" for line breaks), read once."""
+
+    def __init__(self, sent: Span) -> None:
+        self.offset = sent.start
+        self.keys = [(NEWLINE if "\n" in t.text else " ") if t.is_space else t.norm_ for t in sent]
+
+    def between(self, start: int, end: int) -> list[str]:
+        return self.keys[max(start - self.offset, 0) : max(end - self.offset, 0)]
+
+
+class DocIndex:
+    """Per-doc arrays read once: sentence starts and token NORMs (no Token objects made)."""
+
+    def __init__(self, doc: Doc, ents: tuple[Span, ...] | None = None) -> None:
+        self.doc = doc
+        self.ents = ents if ents is not None else doc.ents
+        arr = doc.to_array([NORM, IS_SPACE, SENT_START])
+        self.norms: list[int] = arr[:, 0].tolist()
+        self.spaces = {int(i) for i in arr[:, 1].nonzero()[0]}
+        starts = (arr[:, 2] == 1).nonzero()[0].tolist()
+        self.starts: list[int] = starts if starts and starts[0] == 0 else [0, *starts]
+        self.sentenced = doc.has_annotation("SENT_START")
+
+    def sentence_of(self, ent: Span) -> tuple[int, int]:
+        if not self.sentenced:
+            return 0, len(self.doc)
+        k = bisect_right(self.starts, ent.start) - 1
+        end = self.starts[k + 1] if k + 1 < len(self.starts) else len(self.doc)
+        return self.starts[k], end
+
+    def keys(self, start: int, end: int) -> TokenKeys:
+        keys = TokenKeys.__new__(TokenKeys)
+        keys.offset = start
+        strings, doc = self.doc.vocab.strings, self.doc
+        keys.keys = [
+            (NEWLINE if "\n" in doc[i].text else " ") if i in self.spaces else strings[self.norms[i]]
+            for i in range(start, end)
+        ]
+        return keys
 
 
 class StatusComponent:
@@ -260,15 +301,16 @@ class StatusComponent:
             if rule.pattern:
                 self.patterns.add(rule.key, [list(rule.pattern)])
         self._has_patterns = any(r.pattern for r in self.ruleset.rules)
+        self._by_id = {self.nlp.vocab.strings.add(key): rule for key, rule in self.rules.items()}
 
     # -- matching ---------------------------------------------------------------------
     def _matches(self, sent: Span) -> list[tuple[CueRule, int, int]]:
-        vocab = self.nlp.vocab.strings
         # PhraseMatcher gives doc offsets for a Span; Matcher gives offsets within the Span
-        found = [(self.rules[vocab[m]], s, e) for m, s, e in self.phrases(sent)]
+        by_id = self._by_id
+        found = [(by_id[m], s, e) for m, s, e in self.phrases(sent)]
         if self._has_patterns:
             off = sent.start
-            found += [(self.rules[vocab[m]], s + off, e + off) for m, s, e in self.patterns(sent)]
+            found += [(by_id[m], s + off, e + off) for m, s, e in self.patterns(sent)]
         found = [m for m in found if not m[0].match_case or sent.doc[m[1] : m[2]].text in m[0].cues]
         # drop any match strictly inside a longer one (longest cue wins)
         # a longer match hides every shorter match inside it ("not told" hides "not")
@@ -280,13 +322,14 @@ class StatusComponent:
             kept.append((rule, s, e))
         return kept
 
-    def cues(self, sent: Span, ents: Iterable[Span] = ()) -> list[Cue]:
+    def cues(self, sent: Span, ents: Iterable[Span] = (), keys: TokenKeys | None = None) -> list[Cue]:
         """The status cues of a sentence, with negation applied.
 
         A negator with an `entity_window` right before an entity ("not bailed", "never
         referred to MARAC") also yields a not_used cue on that entity itself.
         """
         doc = sent.doc
+        keys = keys or TokenKeys(sent)
         matches = self._matches(sent)
         negators = [(r, s, e) for r, s, e in matches if r.role == "negator"]
         out: list[Cue] = []
@@ -295,7 +338,7 @@ class StatusComponent:
                 if (
                     ne <= ent.start
                     and ent.start - ne <= rule.entity_window
-                    and not self._blocked(doc, ne, ent.start, rule.terminators)
+                    and not self._blocked(keys, ne, ent.start, rule.terminators)
                 ):
                     out.append(
                         Cue(
@@ -304,7 +347,7 @@ class StatusComponent:
                             ne,
                             "not_used",
                             DEFAULT_PRIORITY["not_used"],
-                            doc[ns:ne].text,
+                            doc,
                             True,
                             ent.start,
                         )
@@ -314,24 +357,24 @@ class StatusComponent:
                 continue
             status, priority, negated = rule.status, rule.priority, False
             if rule.negatable and any(
-                ns < s and s - ne <= neg.window and not self._blocked(doc, min(ne, s), s, neg.terminators)
+                ns < s and s - ne <= neg.window and not self._blocked(keys, min(ne, s), s, neg.terminators)
                 for neg, ns, ne in negators
             ):
                 status, negated = rule.negated_status, True
                 priority = rule.negated_priority or DEFAULT_PRIORITY[status]
-            out.append(Cue(rule, s, e, status, priority, doc[s:e].text, negated))
+            out.append(Cue(rule, s, e, status, priority, doc, negated))
         return out
 
     @staticmethod
-    def _blocked(doc: Doc, start: int, end: int, terminators: frozenset[str]) -> bool:
-        return any(_token_key(doc, i) in terminators for i in range(start, end))
+    def _blocked(keys: TokenKeys, start: int, end: int, terminators: frozenset[str]) -> bool:
+        return any(k in terminators for k in keys.between(start, end))
 
     # -- resolution -------------------------------------------------------------------
     @staticmethod
-    def _coordinated(doc: Doc, start: int, end: int) -> bool:
-        return all(_token_key(doc, i) in COORDINATION for i in range(start, end))
+    def _coordinated(keys: TokenKeys, start: int, end: int) -> bool:
+        return all(k in COORDINATION for k in keys.between(start, end))
 
-    def _shielded(self, ent: Span, lo: int, hi: int, ents: list[Span]) -> bool:
+    def _shielded(self, ent: Span, lo: int, hi: int, ents: list[Span], keys: TokenKeys) -> bool:
         """True if another entity lies in doc[lo:hi] and is not in a list with `ent`.
 
         A cue stops at the first other entity on its way, unless that entity and the
@@ -342,12 +385,12 @@ class StatusComponent:
             return False
         chain = sorted(between + [ent], key=lambda e: e.start)
         return not all(
-            self._coordinated(ent.doc, a.end, b.start) for a, b in zip(chain, chain[1:], strict=False)
+            self._coordinated(keys, a.end, b.start) for a, b in zip(chain, chain[1:], strict=False)
         )
 
-    def _reach(self, ent: Span, cue: Cue, ents: list[Span]) -> int | None:
+    def _reach(self, ent: Span, cue: Cue, ents: list[Span], keys: TokenKeys, verb: bool) -> int | None:
         """Tokens between `cue` and `ent` if the cue reaches the entity, else None."""
-        rule, doc = cue.rule, ent.doc
+        rule = cue.rule
         if cue.start < ent.end and ent.start < cue.end:
             return 0
         if cue.end <= ent.start:
@@ -359,18 +402,22 @@ class StatusComponent:
                 return None
             lo, hi = ent.end, cue.start
         scope, terminators = rule.scope, rule.terminators
-        if not rule.through_entities and is_verb_mention(ent):
+        if verb and not rule.through_entities:
             # "charged and remanded", "RUI'd, no bail": a verb mention is its own clause
             scope, terminators = min(scope, VERB_SCOPE), terminators | VERB_TERMINATORS
-        if hi - lo > scope or self._blocked(doc, lo, hi, terminators):
+        if hi - lo > scope or self._blocked(keys, lo, hi, terminators):
             return None
-        if not rule.through_entities and self._shielded(ent, lo, hi, ents):
+        if not rule.through_entities and self._shielded(ent, lo, hi, ents, keys):
             return None
         return hi - lo
 
-    def choose(self, ent: Span, cues: list[Cue], ents: list[Span] | None = None) -> Cue | None:
+    def choose(
+        self, ent: Span, cues: list[Cue], ents: list[Span] | None = None, keys: TokenKeys | None = None
+    ) -> Cue | None:
         """The cue that decides `ent`'s status, or None (default status)."""
         ents = ents or []
+        verb = is_verb_mention(ent)
+        keys = keys or TokenKeys(ent.sent if ent.doc.has_annotation("SENT_START") else ent.doc[:])
         best: tuple[int, int, int] | None = None
         winner: Cue | None = None
         for cue in cues:
@@ -381,7 +428,7 @@ class StatusComponent:
             elif not cue.rule.allows(ent.label_):
                 continue
             else:
-                reach = self._reach(ent, cue, ents)
+                reach = self._reach(ent, cue, ents, keys, verb)
                 if reach is None:
                     continue
                 distance = reach
@@ -392,34 +439,37 @@ class StatusComponent:
 
     def default_status(self, ent: Span) -> str:
         """Status of an entity no cue reaches: a `default` rule for its last word, else used."""
-        return self.ruleset.defaults.get(ent[-1].norm_, DEFAULT_STATUS)
+        if not self.ruleset.defaults:
+            return DEFAULT_STATUS
+        return self.ruleset.defaults.get(ent.text.lower().rsplit(None, 1)[-1], DEFAULT_STATUS)
 
-    def _sentences(self, doc: Doc) -> Iterator[tuple[Span, list[Span]]]:
-        if not doc.has_annotation("SENT_START"):
-            yield doc[:], list(doc.ents)
-            return
-        current: Span | None = None
+    def _sentences(self, index: DocIndex) -> Iterator[tuple[Span, list[Span]]]:
+        """Each sentence that holds entities, with its entities (in order)."""
+        current: tuple[int, int] | None = None
         group: list[Span] = []
-        for ent in doc.ents:
-            sent = ent.sent
-            if current is not None and sent.start == current.start:
+        for ent in index.ents:
+            bounds = index.sentence_of(ent)
+            if bounds == current:
                 group.append(ent)
                 continue
             if current is not None:
-                yield current, group
-            current, group = sent, [ent]
+                yield index.doc[current[0] : current[1]], group
+            current, group = bounds, [ent]
         if current is not None:
-            yield current, group
+            yield index.doc[current[0] : current[1]], group
 
     def __call__(self, doc: Doc) -> Doc:
         if self._missing is not None:
             raise InputError(f"status rules not found: {self._missing}")
-        if not doc.ents:
+        all_ents = doc.ents
+        if not all_ents:
             return doc
-        for sent, ents in self._sentences(doc):
-            cues = self.cues(sent, ents)
+        index = DocIndex(doc, all_ents)
+        for sent, ents in self._sentences(index):
+            keys = index.keys(sent.start, sent.end)
+            cues = self.cues(sent, ents, keys)
             for ent in ents:
-                cue = self.choose(ent, cues, ents) if cues else None
+                cue = self.choose(ent, cues, ents, keys) if cues else None
                 ent._.status = cue.status if cue else self.default_status(ent)
                 ent._.status_cue = cue.text if cue else None
         return doc
@@ -427,10 +477,12 @@ class StatusComponent:
     def explain(self, doc: Doc) -> list[dict[str, Any]]:
         """For each entity: its status and the cue (text, rule line, negated) behind it."""
         out = []
-        for sent, ents in self._sentences(doc):
-            cues = self.cues(sent, ents)
+        index = DocIndex(doc)
+        for sent, ents in self._sentences(index):
+            keys = index.keys(sent.start, sent.end)
+            cues = self.cues(sent, ents, keys)
             for ent in ents:
-                cue = self.choose(ent, cues, ents)
+                cue = self.choose(ent, cues, ents, keys)
                 out.append(
                     {
                         "text": ent.text,
