@@ -28,9 +28,9 @@ How a status is chosen, for one entity:
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from bisect import bisect_right
 from pathlib import Path
 from typing import Any
 
