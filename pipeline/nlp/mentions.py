@@ -11,7 +11,8 @@ Per entry, cheap checks keep ambiguous forms honest:
 - `literal`: the text itself (lowercased) must be one of the patterns, not just its norm
   ("conds" is BAIL, while "conditions", which "conds" normalises to, is not);
 - `case_sensitive`: an all-lowercase match is dropped unless `lower_requires_context` finds a cue;
-- `requires_context` / `reject_context`: cue words within `window` tokens either side;
+- `requires_context` / `reject_context`: cue words within `window` tokens either side,
+  inside the match's sentence when sentences are set;
 - `reject_before` / `reject_after`: word sequences right before or after the match (`#num`
   stands for any number);
 - `keep_map`: pattern -> [start, end] token slice that becomes the entity, for forms that
@@ -26,12 +27,13 @@ Single line breaks inside a sentence ("stalking protection\\norder") do not stop
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from spacy.attrs import LIKE_NUM, LOWER, NORM, ORTH
+from spacy.attrs import LIKE_NUM, LOWER, NORM, ORTH, SENT_START
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -109,12 +111,25 @@ class _View:
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
         self._arr: list[list[int]] | None = None
+        self._starts: list[int] | None = None
 
     @property
     def arr(self) -> list[list[int]]:
         if self._arr is None:
             self._arr = self.doc.to_array([NORM, LOWER, LIKE_NUM]).tolist()
         return self._arr
+
+    def sentence(self, start: int, end: int) -> tuple[int, int]:
+        """Token range of the sentence(s) holding start..end (the whole Doc if none are set)."""
+        if self._starts is None:
+            self._starts = [0]
+            if self.doc.has_annotation("SENT_START"):
+                flags = self.doc.to_array(SENT_START).tolist()
+                self._starts = [i for i, f in enumerate(flags) if f == 1 or i == 0]
+        first = bisect_right(self._starts, start) - 1
+        after = bisect_right(self._starts, end - 1)
+        hi = self._starts[after] if after < len(self._starts) else len(self.doc)
+        return self._starts[first], hi
 
     def words(self, lo: int, hi: int) -> set[int]:
         """Norm and lowercase hashes of tokens lo..hi."""
@@ -253,7 +268,8 @@ class MentionFinder:
         need_lower = lowercase and entry.has_lower_rule
         if not (entry.has_context or need_lower):
             return True
-        lo, hi = max(0, start - entry.window), min(len(doc), end + entry.window)
+        sent_lo, sent_hi = view.sentence(start, end)
+        lo, hi = max(sent_lo, start - entry.window), min(sent_hi, end + entry.window)
         words = view.words(lo, start) | view.words(end, hi)
         window_text = doc[lo:hi].text.lower() if entry.reject_phrases or entry.requires_phrases else ""
         if entry.rejects & words or any(p in window_text for p in entry.reject_phrases):

@@ -62,6 +62,13 @@ POSITIVES: list[tuple[str, list[tuple[str, str]]]] = [
     ),
     ("RO granted at court for 2 years.", [("RO", "RESTRAINING_ORDER")]),
     ("Victim wants an R/O on conviction.", [("R/O", "RESTRAINING_ORDER")]),
+    ("ro granted at court for 2 yrs", [("ro", "RESTRAINING_ORDER")]),
+    # context cues count only inside the mention's sentence
+    ("Forces' use of protection orders varied. DVPN served.", [("DVPN", "DVPN")]),
+    (
+        "DVPN served; protection order hearing listed at the magistrates.",
+        [("DVPN", "DVPN"), ("protection order", "DVPO")],
+    ),
     # SPO / SHPO / SRO
     ("A stalking protection order was granted.", [("stalking protection order", "SPO")]),
     ("ISPO served on subj.", [("ISPO", "SPO")]),
@@ -126,6 +133,8 @@ NEGATIVES: list[str] = [
     "RTA on the A1, two vehicles, no injuries.",
     "The youth was remanded to local authority accommodation.",
     "The dash cam footage was seized.",
+    "He made a dash for the door when officers arrived.",
+    "ro 12 filed in the property store.",
     "Officers were told to dash to the scene.",
     "The conditions of the property were poor.",
     "Burglary OTD, no suspects, scene attended by CSI.",
