@@ -28,9 +28,22 @@ ROLES = ("viewer", "admin")
 MIN_PASSWORD = 10
 SESSION_HOURS = 8
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
-_hasher = PasswordHasher()
-# Verified against when the user does not exist, so both answers take as long.
-_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+_hasher = PasswordHasher()  # argon2id, RFC 9106 parameters (64 MiB, 3 passes)
+_dummy: dict[str, str] = {}
+
+
+def use_hasher(hasher: PasswordHasher) -> None:
+    """Hash new passwords with other argon2 parameters (tests use cheap ones)."""
+    global _hasher
+    _hasher = hasher
+    _dummy.clear()
+
+
+def _dummy_hash() -> str:
+    """Verified against when the user does not exist, so both answers take as long."""
+    if "hash" not in _dummy:
+        _dummy["hash"] = _hasher.hash(secrets.token_hex(16))
+    return _dummy["hash"]
 
 
 @dataclass(frozen=True)
@@ -86,7 +99,7 @@ def list_users(store: CorpusStore) -> list[dict[str, str]]:
 def authenticate(store: CorpusStore, name: str, password: str) -> User | None:
     """The user if the password matches, else None (same work either way)."""
     rows = execute(store, "SELECT role, password_hash FROM web_users WHERE name = ?", [name])
-    digest = rows[0][1] if rows else _DUMMY_HASH
+    digest = rows[0][1] if rows else _dummy_hash()
     try:
         _hasher.verify(digest, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
