@@ -17,12 +17,19 @@ How a status is chosen, for one entity:
 3. A cue applies to the entity if the entity lies in the cue's direction (forward: after
    the cue; backward: before it; bidirectional: either; a cue overlapping the entity always
    applies), at most `scope` tokens away, with no terminator token of that rule in between
-   (e.g. "but", ";", "although"), and the rule's `requires_label` / `excludes_label` allow
-   the entity's label.
+   (e.g. "but", ";", "although"), no other mention in between (unless the two mentions are
+   in a list: "no IDVA or MARAC referral"), and the rule's `requires_label` /
+   `excludes_label` allow the entity's label. A mention that is itself a verb ("remanded",
+   "bailed", "RUI'd") is its own clause: at most 3 tokens away, and "and" or "," cut.
 4. Of the applicable cues the highest `priority` wins; equal priorities go to the nearest
    cue, then to the longer cue. Default priorities rank outcomes over intentions:
-   generic 90 > refused 85 = breached 85 > ended 75 > not_used 65 > considered 45 > used 35.
-   With no applicable cue the entity is `used` (a plain case statement).
+   generic 90 > refused 85 = breached 85 > ended 75 > not_used 65 > considered 45 > used 35
+   (statistics-style generic cues use 50, so aggregated findings keep the status they
+   assert). With no applicable cue the entity gets its `default` rule's status (by last
+   word, e.g. plural "orders" -> generic) or `used` (a plain case statement).
+
+Speed: one PhraseMatcher over NORM, run only on sentences that hold an entity; token NORMs
+and sentence starts come from one `doc.to_array` call per doc.
 """
 
 from __future__ import annotations
