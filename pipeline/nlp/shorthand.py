@@ -12,7 +12,7 @@ case-insensitive entry), so the component costs nothing per token at run time.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +70,3 @@ def make_shorthand(nlp: Language, name: str, table_path: str) -> ShorthandNormal
     """Factory for `vawg_shorthand` (registered with spaCy and by entry point)."""
     return ShorthandNormalizer(nlp, name, table_path)
 
-
-def norms_of(nlp: Language) -> Callable[[str], list[str]]:
-    """A helper for tests: text -> the norms of its tokens under `nlp`'s vocabulary."""
-    return lambda text: [t.norm_ for t in nlp.make_doc(text)]

@@ -70,3 +70,20 @@ def test_full_default_pipeline_round_trip_keeps_statuses(tmp_path: Path) -> None
     cfg.to_disk(tmp_path / "full" / "config.cfg")
     loaded = spacy.load(tmp_path / "full")
     assert [(e.start_char, e.end_char, e.label_, e._.status) for e in loaded(text).ents] == before
+
+
+def test_saved_pipeline_loads_in_a_fresh_process_elsewhere(tmp_path: Path) -> None:
+    """Entry points make the factories available to plain `spacy.load` without importing pipeline."""
+    import subprocess
+    import sys
+
+    mention_nlp().to_disk(tmp_path / "m")
+    code = (
+        "import spacy, sys; nlp = spacy.load(sys.argv[1]); "
+        "print([(e.text, e.label_) for e in nlp(\"Susp RUI'd, IP has a non-mol.\").ents])"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "m")], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert out.returncode == 0, out.stderr[-500:]
+    assert out.stdout.strip() == "[(\"RUI'd\", 'RUI'), ('non-mol', 'NMO')]"
