@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.cli.main import main
 from tests.report.conftest import CHROMIUM_ARGS
 
 EXPECTED_CSV = {
@@ -56,17 +57,36 @@ def test_html_is_self_contained(report_dir: Path) -> None:
     assert "model=vawg_protect 0.2 (2 documents)" in page
 
 
-def test_filtered_report_and_chronology_cli(corpus_db: Path, tmp_path: Path) -> None:
-    done = vawg("report", "--db", str(corpus_db), "--out", str(tmp_path / "kent"), "--force", "Kent", "-q")
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("2 documents, 7 sentences, 5 measure mentions, 4 signals (filters: force: Kent")
-    assert done.stderr == ""
-    done = vawg("report", "--db", str(corpus_db), "--doc", "kent-a", "--out", str(tmp_path / "case"))
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("chronology of kent-a: 2 dates, 3 mentions, 2 signals")
-    done = vawg("report", "--db", str(corpus_db), "--status", "lost", "--out", str(tmp_path / "x"))
-    assert done.returncode == 2 and done.stderr.startswith("vawg: error: unknown status 'lost'")
-    assert "Traceback" not in done.stderr
+def in_process(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, *args: str
+) -> tuple[int, str, str]:
+    """Run `vawg ARGS` through the real entry point in this process (no interpreter start-up)."""
+    monkeypatch.setattr(sys, "argv", ["vawg", *args])
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_filtered_report_and_chronology_cli(
+    corpus_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = ["report", "--db", str(corpus_db)]
+    code, out, err = in_process(
+        capsys, monkeypatch, *base, "--out", str(tmp_path / "k"), "--force", "Kent", "-q"
+    )
+    assert code == 0, err
+    assert out.startswith("2 documents, 7 sentences, 5 measure mentions, 4 signals (filters: force: Kent")
+    assert err == ""
+    code, out, err = in_process(capsys, monkeypatch, *base, "--doc", "kent-a", "--out", str(tmp_path / "c"))
+    assert code == 0, err
+    assert out.startswith("chronology of kent-a: 2 dates, 3 mentions, 2 signals")
+    code, out, err = in_process(capsys, monkeypatch, *base, "--status", "lost", "--out", str(tmp_path / "x"))
+    assert code == 2 and err.startswith("vawg: error: unknown status 'lost'")
+    assert "Traceback" not in err
 
 
 def test_renders_in_headless_chromium(report_dir: Path, chromium: Path, tmp_path: Path) -> None:
