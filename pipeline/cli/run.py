@@ -1,0 +1,143 @@
+"""`vawg run`: ingest + annotate + index in one go."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from pipeline.errors import UsageError, not_found
+from pipeline.records import Document, dumps, read_jsonl
+from pipeline.store import IndexStats, open_store
+from pipeline.store.base import redact
+
+RECORDS = "records.jsonl"
+
+
+@dataclass
+class RunSummary:
+    """What a run did at each stage."""
+
+    ingest_line: str = ""
+    documents: int = 0
+    mentions: int = 0
+    failed: list[str] = field(default_factory=list)
+    index: IndexStats = field(default_factory=IndexStats)
+    records_path: Path | None = None
+
+
+def _documents(sources: list[Path], out: Path | None, summary: RunSummary, quiet: bool) -> Iterator[Document]:
+    """Documents from the sources: through the resumable batch ingest into OUT when given, else in-process."""
+    if out is None:
+        from pipeline.cli.annotate import AnnotateSummary, read_documents
+
+        reading = AnnotateSummary()
+        yield from read_documents(sources, reading)
+        summary.failed += reading.failed_sources
+        return
+    from pipeline.batch.manifest import DOCUMENTS
+    from pipeline.batch.runner import ingest
+
+    result = ingest(sources, out, progress=not quiet)
+    summary.ingest_line = result.line()
+    for row in read_jsonl(out / DOCUMENTS):
+        yield Document.from_record(row)
+
+
+def _tee(records: Iterable[dict[str, Any]], path: Path) -> Iterator[dict[str, Any]]:
+    """Pass records through while writing them to `path` (atomically, on completion)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            for record in records:
+                fh.write(dumps(record) + "\n")
+                yield record
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def run(
+    sources: list[Path],
+    db: str,
+    out: Path | None = None,
+    model: str | Path | None = None,
+    batch_size: int = 64,
+    quiet: bool = True,
+) -> RunSummary:
+    """Read the sources, annotate every document, and index the records into `db`.
+
+    With `out`, ingestion is the resumable batch (OUT/documents.jsonl, OUT/manifest.jsonl)
+    and the records are also written to OUT/records.jsonl.
+    """
+    for path in sources:
+        if not path.exists():
+            raise not_found(path)
+    if batch_size < 1:
+        raise UsageError(f"--batch-size must be at least 1, got {batch_size}")
+    import pipeline
+    from pipeline.cli.annotate import AnnotateSummary, annotate_documents
+
+    summary = RunSummary()
+    nlp = pipeline.load(model)
+    annotating = AnnotateSummary()
+    records: Iterable[dict[str, Any]] = annotate_documents(
+        nlp, _documents(sources, out, summary, quiet), batch_size, annotating
+    )
+    if out is not None:
+        summary.records_path = out / RECORDS
+        records = _tee(records, summary.records_path)
+    with open_store(db, create=True) as store:
+        summary.index = store.index_records(records)
+        optimize = getattr(store, "optimize", None)
+        if optimize is not None and summary.index.sentences:
+            optimize()
+    summary.documents = annotating.documents
+    summary.mentions = annotating.entities
+    summary.failed += annotating.failed_documents
+    return summary
+
+
+def run_cli(
+    sources: Annotated[list[Path], typer.Argument(metavar="SRC...", help="Files or folders to read.")],
+    db: Annotated[
+        str, typer.Option("--db", help="Store: a file path (SQLite) or postgresql://user:pass@host/db.")
+    ] = "corpus.db",
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", metavar="DIR", help="Keep documents, manifest and records.jsonl here."),
+    ] = None,
+    model: Annotated[
+        Path | None,
+        typer.Option("--model", "-m", help="A saved pipeline folder or a .cfg (default: shipped)."),
+    ] = None,
+    batch_size: Annotated[int, typer.Option("--batch-size", help="Documents per annotation batch.")] = 64,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
+) -> None:
+    """Ingest, annotate and index in one go, then search the store with `vawg search`.
+
+    Example: vawg run corpus/samples --db demo-out/corpus.db --out demo-out
+    """
+    from pipeline.cli.index import summary_line
+
+    summary = run(sources, db, out, model, batch_size, quiet)
+    if summary.ingest_line:
+        typer.echo(summary.ingest_line, err=True)
+    typer.echo(f"annotated {summary.documents} documents, {summary.mentions} mentions", err=True)
+    if summary.records_path is not None:
+        typer.echo(f"records in {summary.records_path}", err=True)
+    if summary.failed:
+        typer.echo(f"vawg: {len(summary.failed)} sources or documents failed (see messages above)", err=True)
+    typer.echo(summary_line(summary.index, redact(db)))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("run")(run_cli)
