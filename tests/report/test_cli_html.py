@@ -90,21 +90,22 @@ def test_filtered_report_and_chronology_cli(
 
 
 def test_renders_in_headless_chromium(report_dir: Path, chromium: Path, tmp_path: Path) -> None:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import Route, sync_playwright
 
     outside: list[str] = []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.route(
-                "**/*",
-                lambda route: (
+
+            def only_local(route: Route) -> None:
+                if route.request.url.startswith("file:"):
                     route.continue_()
-                    if route.request.url.startswith("file:")
-                    else (outside.append(route.request.url), route.abort())
-                ),
-            )
+                else:
+                    outside.append(route.request.url)
+                    route.abort()
+
+            page.route("**/*", only_local)
             page.goto((report_dir / "index.html").as_uri())
             assert page.title() == "Protective measures and missed opportunities"
             assert page.locator("section").count() >= 12
