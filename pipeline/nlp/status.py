@@ -22,8 +22,10 @@ How a status is chosen, for one entity:
    `excludes_label` allow the entity's label. A mention that is itself a verb ("remanded",
    "bailed", "RUI'd") is its own clause: at most 3 tokens away, and "and" or "," cut.
 4. Of the applicable cues the highest `priority` wins; equal priorities go to the nearest
-   cue, then to the longer cue. Default priorities rank outcomes over intentions:
-   generic 90 > refused 85 = breached 85 > ended 75 > not_used 65 > considered 45 > used 35
+   cue, then to the longer cue. A case verb (priority below 50) right after the mention
+   gets +10 ("DVPO hearing adjourned, DVPN extended": the DVPN is extended, not adjourned).
+   Default priorities rank outcomes over intentions: generic 90 > refused 85 =
+   breached 85 > ended 75 > not_used 65 > considered 45 > used 35
    (statistics-style generic cues use 50, so aggregated findings keep the status they
    assert). With no applicable cue the entity gets its `default` rule's status (by last
    word, e.g. plural "orders" -> generic) or `used` (a plain case statement).
@@ -68,6 +70,7 @@ DEFAULT_PRIORITY = {
 }
 DEFAULT_STATUS = "used"
 VERB_SCOPE = 3
+ADJACENT_BONUS = 10  # a case verb right after the mention ("DVPN extended") binds tighter
 VERB_TERMINATORS = frozenset({"and", ",", "then", "-", "&", "or", "/", "for"})
 DEFAULT_RULES = "configs/status_rules.jsonl"
 RULES_FILE = "status_rules.jsonl"
@@ -439,7 +442,9 @@ class StatusComponent:
                 if reach is None:
                     continue
                 distance = reach
-            rank = (cue.priority, -distance, cue.end - cue.start)
+            adjacent = distance == 0 and cue.start >= ent.end and cue.priority < 50
+            bonus = ADJACENT_BONUS if adjacent else 0
+            rank = (cue.priority + bonus, -distance, cue.end - cue.start)
             if best is None or rank > best:
                 best, winner = rank, cue
         return winner
