@@ -247,15 +247,15 @@ def add_routes(app: FastAPI, web: WebApp) -> None:
                 anchors = views.mention_anchors(store, sorted({h.doc_id for h in result.hits}))
                 total = result.total
                 for line, hit in zip(kwic(result, width=70), result.hits, strict=True):
-                    first = next(
-                        (
-                            anchors.get((hit.doc_id, m.start, m.end))
-                            for m in hit.mentions
-                            if not measure or m.label == measure
-                        ),
-                        None,
+                    chosen = next((m for m in hit.mentions if not measure or m.label == measure), None)
+                    first = anchors.get((hit.doc_id, chosen.start, chosen.end)) if chosen else None
+                    lines.append(
+                        {
+                            "line": line,
+                            "status": chosen.status if chosen else "",
+                            "anchor": f"m{first}" if first else f"p{hit.page or 1}",
+                        }
                     )
-                    lines.append({"line": line, "anchor": f"m{first}" if first else f"p{hit.page or 1}"})
                 audit.record(
                     store,
                     session.user.name,

@@ -321,7 +321,7 @@ def bar_chart(title: str, data: list[tuple[str, int]], horizontal: bool = True) 
     top = max([v for _, v in data] + [1])
     bars: list[Bar] = []
     if horizontal:
-        width, row, left, span = 560, 26, 170, 330
+        width, row, left, span = 560, 26, 230, 290
         height = max(1, len(data)) * row + 10
         for i, (label, value) in enumerate(data):
             bars.append(Bar(label, value, left, 5 + i * row, max(1.0, span * value / top), row - 8))

@@ -19,6 +19,7 @@ from tests.web.corpus import records
 # Cheap argon2 parameters keep sign-ins fast in tests; the shipped default is RFC 9106's.
 security.use_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
+ROOT_DIR = Path(__file__).resolve().parents[2]
 ADMIN = ("ada", "admin-passphrase-1")
 VIEWER = ("vic", "viewer-passphrase-1")
 
