@@ -147,10 +147,12 @@ def report(figures: dict[str, float]) -> str:
     lines = [
         f"text layer, {int(f['pages'])} pages: ours {f['ours_pages_per_s']:.0f} pages/s, "
         f"pdfplumber extract_text {f['plumber_pages_per_s']:.1f} pages/s, speed-up {f['speedup']:.1f}x",
-        f"word agreement: {f['overlap_of_plumber_pct']:.1f}% of pdfplumber's {int(f['words_plumber'])} words, "
+        f"word agreement: {f['overlap_of_plumber_pct']:.1f}% of pdfplumber's "
+        f"{int(f['words_plumber'])} words, "
         f"{f['overlap_of_ours_pct']:.1f}% of ours ({int(f['words_ours'])}; ours drop running heads "
         "and page numbers)",
-        f"peak RSS: {f['peak_rss_mb_after_ours']:.0f} MB after our reader, {f['peak_rss_mb']:.0f} MB at the end",
+        f"peak RSS: {f['peak_rss_mb_after_ours']:.0f} MB after our reader, "
+        f"{f['peak_rss_mb']:.0f} MB at the end (pdfplumber, OCR)",
     ]
     if "ocr_pages_per_s" in f:
         conf = f.get("ocr_mean_confidence")
