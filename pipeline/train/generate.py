@@ -62,7 +62,7 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
-def _templates_from(data: dict[str, Any], source: str) -> list[Template]:
+def _templates_from(data: dict[str, Any], source: str, tag: str = "") -> list[Template]:
     known = set(labels.signals()) | {NO_SIGNAL}
     out: list[Template] = []
     for group, body in data.items():
@@ -72,23 +72,26 @@ def _templates_from(data: dict[str, Any], source: str) -> list[Template]:
                 bad = [s for s in sigs if s not in known]
                 if bad:
                     raise InputError(f"{source}: multi item {i}: unknown signal {bad[0]}")
-                out.append(Template(str(item["t"]), sigs, str(item.get("reg", "mixed")), f"multi-{i}"))
+                out.append(Template(str(item["t"]), sigs, str(item.get("reg", "mixed")), f"multi-{tag}{i}"))
             continue
         if group not in known:
             raise InputError(f"{source}: unknown signal group {group!r}")
         sigs = () if group == NO_SIGNAL else (group,)
         for register, texts in body.items():
             for i, text in enumerate(texts):
-                out.append(Template(str(text), sigs, str(register), f"{group}-{register}-{i}"))
+                out.append(Template(str(text), sigs, str(register), f"{group}-{register}{tag}-{i}"))
     return out
 
 
 @cache
 def load_templates(folder: Path = TEMPLATES_DIR) -> TemplateSet:
-    """Read `vocab.yaml`, `signals.yaml` and `negatives.yaml` from `folder`."""
+    """Read `vocab.yaml`, `signals*.yaml` and `negatives*.yaml` from `folder`."""
     vocab = _read_yaml(folder / "vocab.yaml")
-    positives = _templates_from(_read_yaml(folder / "signals.yaml"), "signals.yaml")
-    negatives = _templates_from(_read_yaml(folder / "negatives.yaml"), "negatives.yaml")
+    positives: list[Template] = []
+    negatives: list[Template] = []
+    for kind, bucket in (("signals", positives), ("negatives", negatives)):
+        for n, path in enumerate(sorted(folder.glob(f"{kind}*.yaml"), key=lambda p: (len(p.name), p.name))):
+            bucket.extend(_templates_from(_read_yaml(path), path.name, f".{n}" if n else ""))
     slots = {k: [str(x) for x in v] for k, v in vocab["slots"].items()}
     measures = {code: {form: [str(x) for x in xs] for form, xs in forms.items()}
                 for code, forms in vocab["measures"].items()}
