@@ -15,13 +15,14 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 from pipeline.batch.manifest import DOCUMENTS, Manifest
-from pipeline.batch.sandbox import Sandbox
+from pipeline.batch.sandbox import Sandbox, SandboxClosed
 from pipeline.errors import UsageError, VawgError, not_found
 from pipeline.ingest.api import Outcome, walk_sources
 from pipeline.ingest.base import ReadOptions, Status, sha256_file
@@ -42,6 +43,11 @@ class Summary:
     pages: int = 0
     seconds: float = 0.0
     repaired: list[str] = field(default_factory=list)
+
+    def add(self, outcome: Outcome) -> None:
+        self.counts[outcome.status.value] += 1
+        self.documents += len(outcome.documents)
+        self.pages += outcome.pages
 
     @property
     def read(self) -> int:
@@ -183,16 +189,15 @@ def ingest(
         files = list(walk_sources(sources, exclude=[out_dir], skip=skip))
         with _Progress(len(files), progress) as bar:
             todo = _to_read(files, manifest, tuple(retry), summary, bar)
-            for outcome in _read_all(todo, options, workers, out_dir / WORKER_LOG):
-                bar.step(Path(outcome.source).name)
-                manifest.record(outcome)
-                summary.counts[outcome.status.value] += 1
-                summary.documents += len(outcome.documents)
-                summary.pages += outcome.pages
-                if on_outcome is not None:
-                    on_outcome(outcome)
-                if progress and not outcome.ok:
-                    bar.note(f"vawg: {outcome.status.value}: {outcome.source}: {outcome.reason}")
+            with closing(_read_all(todo, options, workers, out_dir / WORKER_LOG)) as outcomes:
+                for outcome in outcomes:
+                    bar.step(Path(outcome.source).name)
+                    manifest.record(outcome)
+                    summary.add(outcome)
+                    if on_outcome is not None:
+                        on_outcome(outcome)
+                    if progress and not outcome.ok:
+                        bar.note(f"vawg: {outcome.status.value}: {outcome.source}: {outcome.reason}")
     summary.seconds = round(time.perf_counter() - started, 2)
     return summary
 
@@ -225,8 +230,11 @@ def _to_read(
 
 def _read_all(
     todo: list[tuple[Path, str]], options: ReadOptions, workers: int, log: Path
-) -> Iterator[Outcome]:
-    """Outcomes of the sources, read by `workers` sandboxes (in order when there is one)."""
+) -> Generator[Outcome, None, None]:
+    """Outcomes of the sources, read by `workers` sandboxes (in order when there is one).
+
+    Closing the generator (the run ends, fails or is interrupted) stops and kills the workers.
+    """
     if not todo:
         return
     if workers == 1:
@@ -239,31 +247,42 @@ def _read_all(
     results: queue.Queue[Outcome | VawgError] = queue.Queue()
     for job in todo:
         jobs.put(job)
+    sandboxes = [Sandbox(options, log, env) for _ in range(min(workers, len(todo)))]
+    stop = threading.Event()
 
-    def serve() -> None:
-        with Sandbox(options, log, env) as sandbox:
-            while (job := jobs.get()) is not None:
-                try:
-                    results.put(_read(sandbox, *job))
-                except VawgError as exc:
-                    results.put(exc)
+    def serve(sandbox: Sandbox) -> None:
+        while not stop.is_set() and (job := jobs.get()) is not None:
+            try:
+                results.put(_read(sandbox, *job))
+            except SandboxClosed:
+                return
+            except VawgError as exc:
+                results.put(exc)
+                return
 
-    threads = [threading.Thread(target=serve, daemon=True) for _ in range(min(workers, len(todo)))]
+    threads = [threading.Thread(target=serve, args=(box,), daemon=True) for box in sandboxes]
     for thread in threads:
         jobs.put(None)
         thread.start()
-    for _ in todo:
-        result = results.get()
-        if isinstance(result, VawgError):
-            raise result
-        yield result
-    for thread in threads:
-        thread.join()
+    try:
+        for _ in todo:
+            result = results.get()
+            if isinstance(result, VawgError):
+                raise result
+            yield result
+    finally:
+        stop.set()
+        for box in sandboxes:
+            box.close()
+        for thread in threads:
+            thread.join(10)
 
 
 def _read(sandbox: Sandbox, path: Path, sha: str) -> Outcome:
     try:
         return sandbox.read(path, sha, label=str(path))
+    except SandboxClosed:
+        raise
     except RuntimeError as exc:  # the worker could not be started at all
         raise VawgError(f"cannot read {path}: {exc}") from None
 

@@ -15,6 +15,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -89,8 +90,16 @@ def _worker(conn: Connection, memory_mb: int, log_path: str | None, env: dict[st
             return
 
 
+class SandboxClosed(RuntimeError):
+    """The sandbox was closed (the batch is stopping) while a source was being read."""
+
+
 class Sandbox:
-    """A reusable worker process that reads one source per call within time and memory bounds."""
+    """A reusable worker process that reads one source per call within time and memory bounds.
+
+    `close()` may be called from another thread (to stop a batch); a `read` in progress then
+    raises SandboxClosed rather than blaming the source.
+    """
 
     def __init__(
         self, options: ReadOptions, log_path: Path | None = None, env: dict[str, str] | None = None
@@ -101,6 +110,8 @@ class Sandbox:
         self._ctx = multiprocessing.get_context("spawn")
         self._proc: Any = None
         self._conn: Connection | None = None
+        self._lock = threading.Lock()
+        self._closed = False
         self.restarts = 0
 
     def __enter__(self) -> Sandbox:
@@ -110,48 +121,81 @@ class Sandbox:
         self.close()
 
     def _start(self) -> Connection:
-        parent, child = self._ctx.Pipe()
-        self._proc = self._ctx.Process(
-            target=_worker,
-            args=(child, self.options.memory_mb, self.log_path, self.env),
-            daemon=True,
-            name="vawg-reader",
-        )
-        self._proc.start()
-        child.close()
-        if not parent.poll(STARTUP_TIMEOUT_S) or parent.recv() != "ready":
+        with self._lock:
+            if self._closed:
+                raise SandboxClosed("the batch is stopping")
+            parent, child = self._ctx.Pipe()
+            proc = self._ctx.Process(
+                target=_worker,
+                args=(child, self.options.memory_mb, self.log_path, self.env),
+                daemon=True,
+                name="vawg-reader",
+            )
+            # The worker starts with SIGINT blocked, so Ctrl-C reaches only this process.
+            blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+            try:
+                proc.start()
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+            child.close()
+            self._proc, self._conn = proc, parent
+        try:
+            ready = parent.poll(STARTUP_TIMEOUT_S) and parent.recv() == "ready"
+        except (EOFError, OSError):
+            ready = False
+        if not ready:
             self._kill()
+            if self._closed:
+                raise SandboxClosed("the batch is stopping")
             raise RuntimeError("the reader process did not start")
-        self._conn = parent
         return parent
 
     def _kill(self) -> None:
-        if self._proc is not None and self._proc.is_alive():
-            self._proc.kill()
-        if self._proc is not None:
-            self._proc.join(5)
-        if self._conn is not None:
-            self._conn.close()
-        self._proc, self._conn = None, None
+        with self._lock:
+            proc, conn = self._proc, self._conn
+            self._proc, self._conn = None, None
+        if proc is not None:
+            if proc.is_alive():
+                proc.kill()
+            proc.join(5)
+        if conn is not None:
+            conn.close()
 
     def close(self) -> None:
-        """Ask the worker to finish, killing it if it does not."""
-        if self._conn is not None:
+        """Ask the worker to finish, killing it if it does not; no worker starts after this."""
+        with self._lock:
+            self._closed = True
+            proc, conn = self._proc, self._conn
+        if conn is not None:
             try:
-                self._conn.send(None)
+                conn.send(None)
             except OSError:
                 pass
-        if self._proc is not None:
-            self._proc.join(2)
+        if proc is not None:
+            proc.join(2)
         self._kill()
+
+    def _send(self, job: tuple[object, ...]) -> Connection:
+        """Send a job, replacing a worker that died while idle (so the next source is not blamed)."""
+        conn = self._conn or self._start()
+        try:
+            conn.send(job)
+        except OSError:
+            self._restart()
+            conn = self._start()
+            conn.send(job)
+        return conn
 
     def read(self, path: Path, sha256: str, label: str | None = None) -> Outcome:
         """Read one source in the worker; a hang, crash or memory blow-up becomes the outcome."""
         label = label or str(path)
-        conn = self._conn or self._start()
-        conn.send((str(path), sha256, label, self.options))
+        conn = self._send((str(path), sha256, label, self.options))
         outcome = Outcome(source=label, sha256=sha256, status=Status.CORRUPT)
-        if not conn.poll(self.options.timeout_s):
+        try:
+            answered = conn.poll(self.options.timeout_s)
+        except (EOFError, OSError):
+            answered = True  # the connection was closed under us: recv below says how
+        if not answered:
             self._restart()
             outcome.status = Status.TIMEOUT
             outcome.reason = f"no result within {self.options.timeout_s:g} s"
@@ -160,6 +204,8 @@ class Sandbox:
         try:
             result = conn.recv()
         except (EOFError, OSError):
+            if self._closed:
+                raise SandboxClosed("the batch is stopping") from None
             code = self._exit_code()
             self._restart()
             outcome.reason = f"the reader process crashed ({code})"
@@ -173,10 +219,11 @@ class Sandbox:
         return result
 
     def _exit_code(self) -> str:
-        if self._proc is None:
+        proc = self._proc
+        if proc is None:
             return "gone"
-        self._proc.join(5)
-        code = self._proc.exitcode
+        proc.join(5)
+        code = proc.exitcode
         if code is None:
             return "not responding"
         if code < 0:

@@ -109,15 +109,19 @@ def ingest_cli(
         )
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    summary = ingest(
-        sources,
-        out,
-        options,
-        progress=not quiet,
-        retry=tuple(retry or []),
-        workers=workers,
-        skip=exclude or [],
-    )
+    try:
+        summary = ingest(
+            sources,
+            out,
+            options,
+            progress=not quiet,
+            retry=tuple(retry or []),
+            workers=workers,
+            skip=exclude or [],
+        )
+    except KeyboardInterrupt:
+        typer.echo(f"vawg: interrupted; what is in {out} is kept: rerun the same command to resume", err=True)
+        raise typer.Exit(130) from None
     for note in summary.repaired:
         typer.echo(f"vawg: resumed: {note}", err=True)
     typer.echo(summary.line())

@@ -91,3 +91,33 @@ def test_sigkill_mid_run_then_rerun_loses_and_duplicates_nothing(tmp_path: Path)
     ids = [d["id"] for d in jsonl(out / "documents.jsonl")]
     assert len(ids) == len(set(ids)) == 14
     assert sorted(ids) == sorted(i for e in entries for i in e["documents"])
+
+
+def test_ctrl_c_stops_cleanly_and_rerun_resumes(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    for n in range(8):
+        (src / f"n{n}.slow").write_text(f"0.5 entry {n}")
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pipeline.cli.main", "ingest", str(src), "--out", str(out), "--workers", "2"],
+        env=env(),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    manifest = out / "manifest.jsonl"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        if manifest.exists() and manifest.read_text().count("\n") >= 1:
+            break
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert "interrupted" in err and "Traceback" not in err
+    final = vawg("ingest", src, "--out", out)
+    assert final.returncode == 0
+    assert len(jsonl(manifest)) == 8 and len(jsonl(out / "documents.jsonl")) == 8
