@@ -261,3 +261,52 @@ def test_missing_rules_file_is_a_clear_error(tmp_path: Path) -> None:
     doc.ents = [Span(doc, 0, 1, label="DVPN")]
     with pytest.raises(InputError, match="status rules not found"):
         comp(doc)
+
+
+def _register_cases() -> list[tuple[str, str, str, str]]:
+    path = Path(__file__).with_name("status_cases.txt")
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            text, mention, label, expected = (part.strip() for part in line.split(" || "))
+            rows.append((text, mention, label, expected))
+    return rows
+
+
+REGISTER_CASES = _register_cases()
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "label", "expected"),
+    REGISTER_CASES,
+    ids=[f"{c[1]}:{c[0][:40]}" for c in REGISTER_CASES],
+)
+def test_case_notes_reports_and_policy_text(
+    nlp: Language, text: str, mention: str, label: str, expected: str
+) -> None:
+    """Sentences in several registers (case notes, custody, CPS, inspection, policy)."""
+    assert status(nlp, text, mention, label) == expected
+
+
+@pytest.fixture(scope="module")
+def full() -> Language:
+    import pipeline
+
+    return pipeline.load()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Susp RUI'd 0130, no bail conds considered.", {"RUI": "used", "BAIL": "not_used"}),
+        (
+            "DVPN authorised by Supt and served; DVPO application refused by the bench.",
+            {"DVPN": "used", "DVPO": "refused"},
+        ),
+        ("A DVPO can last for up to 28 days.", {"DVPO": "generic"}),
+        ("He breached the non-mol again last night.", {"NMO": "breached"}),
+    ],
+)
+def test_through_the_full_pipeline(full: Language, text: str, expected: dict[str, str]) -> None:
+    doc = full(text)
+    assert {e.label_: e._.status for e in doc.ents} == expected
