@@ -50,6 +50,7 @@ class CorpusStore(ABC):
     #: SQL join keyword that keeps the written table order (SQLite: CROSS JOIN).
     ordered_join: ClassVar[str] = "JOIN"
     text_collation: ClassVar[str] = ""
+    _sentence_count: int | None = None
 
     # -- connection and schema -------------------------------------------------------------
     @abstractmethod
@@ -108,6 +109,7 @@ class CorpusStore(ABC):
         # The last record with an id wins inside a batch, as it would across batches.
         unique = list({d.id: d for d in batch}.values())
         stats = IndexStats()
+        self._sentence_count = None
         self._write_batch(unique, stats)
         total.merge(stats)
         if progress is not None:
@@ -188,24 +190,20 @@ class CorpusStore(ABC):
             sql += " WHERE " + " AND ".join(where)
         return Compiled(sql, params + wparams, score, score_params, ranked=node is not None)
 
-    def select_hits(self, c: Compiled, limit: int, offset: int, order: str = "rank") -> list[tuple[Any, ...]]:
-        """(sentence id, doc id, page, start, end, text, score) rows.
-
-        `order`: "rank" (best first, ties by document and offset), "document" (document id,
-        offset) or "newest" (most recently indexed first: cheap for very large results).
-        """
-        keys = f's.doc_id{self.text_collation}, s.start, s."end"'
-        if order == "newest":
-            score, score_params, order_sql = "0.0", [], f"{c.id_column} DESC"
-        elif order == "rank" and c.ranked:
-            score, score_params, order_sql = c.score, c.score_params, f"score DESC, {keys}"
-        else:
-            score, score_params, order_sql = "0.0", [], keys
+    def select_hits(self, c: Compiled, limit: int, offset: int) -> list[tuple[Any, ...]]:
+        """(sentence id, doc id, page, start, end, text, 0.0) rows, most recently indexed first
+        (the order FTS5 reads natively, so a large result costs no sort)."""
         sql = (
-            f'SELECT s.id, s.doc_id, s.page, s.start, s."end", s.text, {score} AS score '
-            f"{c.from_where} ORDER BY {order_sql} LIMIT ? OFFSET ?"
+            f'SELECT s.id, s.doc_id, s.page, s.start, s."end", s.text, 0.0 AS score '
+            f"{c.from_where} ORDER BY {c.id_column} DESC LIMIT ? OFFSET ?"
         )
-        return self.query(sql, [*score_params, *c.params, limit, offset])
+        return self.query(sql, [*c.params, limit, offset])
+
+    def sentence_count(self) -> int:
+        """Number of sentences in the store (cached until the next write)."""
+        if self._sentence_count is None:
+            self._sentence_count = int(self.query("SELECT count(*) FROM sentences")[0][0])
+        return self._sentence_count
 
     def count_hits(self, c: Compiled, cap: int | None = None) -> int:
         """How many sentences match (counting stops at `cap` when given)."""

@@ -157,6 +157,7 @@ class PostgresStore(CorpusStore):
         self.conn.execute("DELETE FROM documents WHERE id = ANY(%s)", (doc_ids,))
 
     def delete_document(self, doc_id: str) -> bool:
+        self._sentence_count = None
         with self.conn.transaction():
             self.conn.execute(_LOCK)
             found = (

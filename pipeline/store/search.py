@@ -12,14 +12,15 @@ from pipeline.errors import UsageError
 from pipeline.store.base import CorpusStore
 from pipeline.store.model import Facets, Filters, Hit, Mention, SearchResult, Signal
 from pipeline.store.query import Node, Term, parse, positive_terms
+from pipeline.store.rank import bm25_scores
 from pipeline.store.text import tokens
 
 MAX_LIMIT = 10_000
 #: Counting stops here; a larger result reports "more than COUNT_CAP" (`exact_total` False).
 COUNT_CAP = 10_000
-#: Ranking costs a few microseconds per match (and BM25 reads each word's whole posting list),
-#: so larger results are listed newest first instead (`order` == "newest"): refine the query.
-RANK_CAP = 5_000
+#: Results up to this size are ranked (BM25, `pipeline.store.rank`) or put in document order;
+#: larger ones are listed newest first (`order` == "newest"), as ranking them costs too much.
+RANK_CAP = 2_000
 #: Facets of larger results are counted over the newest FACET_CAP matches (`Facets.sample`).
 FACET_CAP = 10_000
 
@@ -64,13 +65,26 @@ def search(
     _check_page(limit, offset)
     node = parse(query)
     compiled = store.compile(node, filters)
-    total = store.count_hits(compiled, cap=COUNT_CAP + 1)
-    if total > RANK_CAP:
-        order = "newest"
-    else:
-        order = "rank" if compiled.ranked else "document"
-    rows = store.select_hits(compiled, limit, offset, order)
     terms = positive_terms(node)
+    rows = store.select_hits(compiled, RANK_CAP + 1, 0)
+    if len(rows) <= RANK_CAP:
+        total, exact = len(rows), True
+        if node is not None:
+            scores = bm25_scores(store, terms, [r[5] for r in rows])
+            rows = [(*r[:6], sc) for r, sc in zip(rows, scores, strict=True)]
+            rows.sort(key=lambda r: (-r[6], r[1], r[3], r[4]))
+            order = "rank"
+        else:
+            rows.sort(key=lambda r: (r[1], r[3], r[4]))
+            order = "document"
+        rows = rows[offset : offset + limit]
+    else:
+        counted = store.count_hits(compiled, cap=COUNT_CAP + 1)
+        total, exact, order = min(counted, COUNT_CAP), counted <= COUNT_CAP, "newest"
+        if offset + limit <= len(rows):
+            rows = rows[offset : offset + limit]
+        else:
+            rows = store.select_hits(compiled, limit, offset)
     hits = [
         Hit(
             doc_id=doc_id,
@@ -93,11 +107,11 @@ def search(
     return SearchResult(
         query=query,
         filters=filters,
-        total=min(total, COUNT_CAP),
+        total=total,
         hits=hits,
         limit=limit,
         offset=offset,
-        exact_total=total <= COUNT_CAP,
+        exact_total=exact,
         order=order,
     )
 

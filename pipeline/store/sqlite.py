@@ -214,6 +214,7 @@ class SQLiteStore(CorpusStore):
             ex("DELETE FROM documents WHERE id = ?", (doc_id,))
 
     def delete_document(self, doc_id: str) -> bool:
+        self._sentence_count = None
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             found = (
