@@ -108,6 +108,10 @@ class Manifest:
             return None
         return entry
 
+    def taken_ids(self) -> set[str]:
+        """Ids of the documents already written."""
+        return {doc_id for entry in self.entries.values() for doc_id in entry.documents}
+
     def record(self, outcome: Outcome) -> Entry:
         """Append the documents, then the manifest line (both fsynced, in that order)."""
         rows = [d.to_record() for d in outcome.documents]

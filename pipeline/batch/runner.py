@@ -190,8 +190,10 @@ def ingest(
         with _Progress(len(files), progress) as bar:
             todo = _to_read(files, manifest, tuple(retry), summary, bar)
             with closing(_read_all(todo, options, workers, out_dir / WORKER_LOG)) as outcomes:
+                taken = manifest.taken_ids()
                 for outcome in outcomes:
                     bar.step(Path(outcome.source).name)
+                    _unique_ids(outcome, taken)
                     manifest.record(outcome)
                     summary.add(outcome)
                     if on_outcome is not None:
@@ -200,6 +202,20 @@ def ingest(
                         bar.note(f"vawg: {outcome.status.value}: {outcome.source}: {outcome.reason}")
     summary.seconds = round(time.perf_counter() - started, 2)
     return summary
+
+
+def _unique_ids(outcome: Outcome, taken: set[str]) -> None:
+    """Keep document ids unique across the output: a clash (two JSON lines files that both use
+    id "1") gets a `~<hash>` suffix and keeps its own id in meta `original_id`."""
+    for doc in outcome.documents:
+        if doc.id in taken:
+            base, n = f"{doc.id}~{outcome.sha256[:8]}", 1
+            new = base
+            while new in taken:
+                n += 1
+                new = f"{base}-{n}"
+            doc.meta["original_id"], doc.id = doc.id, new
+        taken.add(doc.id)
 
 
 def _to_read(

@@ -117,6 +117,16 @@ def test_retry_reads_timed_out_source_again(sources: Path, tmp_path: Path) -> No
     check_exactly_once(out, 6)
 
 
+def test_document_ids_stay_unique_across_sources(sources: Path, tmp_path: Path) -> None:
+    (sources / "other.jsonl").write_text('{"id": "r1", "text": "Another r1"}\n')
+    out = tmp_path / "out"
+    run(sources, out)
+    docs = lines(out / "documents.jsonl")
+    clashing = [d for d in docs if d["meta"].get("original_id") == "r1"]
+    assert len(clashing) == 1 and clashing[0]["id"].startswith("r1~")
+    check_exactly_once(out, 6)
+
+
 def test_missing_source_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="no such file"):
         run(tmp_path / "nope", tmp_path / "out")
