@@ -177,10 +177,18 @@ def new_token() -> str:
 
 # -- login rate limit -------------------------------------------------------------------------
 class LoginLimiter:
-    """At most `limit` failed sign-ins per (user name, client address) in any `window` seconds."""
+    """At most `limit` failed sign-ins per (user name, client address) in any `window` seconds,
+    and at most `address_limit` per address whatever the names (password spraying)."""
 
-    def __init__(self, limit: int = 5, window: float = 60.0, clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        limit: int = 5,
+        window: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+        address_limit: int = 30,
+    ):
         self.limit = limit
+        self.address_limit = address_limit
         self.window = window
         self.clock = clock
         self._failures: dict[tuple[str, str], deque[float]] = {}
@@ -192,21 +200,27 @@ class LoginLimiter:
             times.popleft()
         return times
 
+    def _keys(self, name: str, ip: str) -> list[tuple[tuple[str, str], int]]:
+        # A name cannot be "" after a failed attempt of its own, so ("", ip) is the address key.
+        return [((name.lower() or "?", ip), self.limit), (("", ip), self.address_limit)]
+
     def retry_after(self, name: str, ip: str) -> int:
         """Seconds until another attempt is allowed (0 = allowed now)."""
-        times = self._recent((name.lower(), ip))
-        if len(times) < self.limit:
-            return 0
-        return max(1, int(times[0] + self.window - self.clock()) + 1)
+        wait = 0
+        for key, limit in self._keys(name, ip):
+            times = self._recent(key)
+            if len(times) >= limit:
+                wait = max(wait, int(times[-limit] + self.window - self.clock()) + 1)
+        return wait
 
     def failed(self, name: str, ip: str) -> None:
-        key = (name.lower(), ip)
-        times = self._recent(key)
-        times.append(self.clock())
-        self._failures[key] = times
+        for key, _ in self._keys(name, ip):
+            times = self._recent(key)
+            times.append(self.clock())
+            self._failures[key] = times
         if len(self._failures) > 10_000:  # forget idle keys so memory stays bounded
             for k in [k for k in self._failures if not self._recent(k)]:
                 del self._failures[k]
 
     def succeeded(self, name: str, ip: str) -> None:
-        self._failures.pop((name.lower(), ip), None)
+        self._failures.pop((name.lower() or "?", ip), None)

@@ -10,6 +10,7 @@ from pipeline.web import create_app
 from pipeline.web.app import LOGIN_COOKIE, SESSION_COOKIE, safe_next
 from pipeline.web.audit import entries
 from pipeline.web.db import connect, execute
+from pipeline.web.security import LoginLimiter
 from tests.web.conftest import ADMIN, VIEWER, FakeClock, csrf_of, sign_in
 
 OPEN = {"/login"}
@@ -168,3 +169,14 @@ def test_security_headers(viewer: TestClient) -> None:
     assert "default-src 'none'" in headers["content-security-policy"]
     assert "'unsafe-inline'" not in headers["content-security-policy"]
     assert headers["x-frame-options"] == "DENY" and headers["cache-control"] == "no-store"
+
+
+def test_one_address_cannot_spray_many_user_names(clock: FakeClock) -> None:
+    limiter = LoginLimiter(clock=clock, address_limit=8)
+    for n in range(8):
+        assert limiter.retry_after(f"user{n}", "10.0.0.9") == 0
+        limiter.failed(f"user{n}", "10.0.0.9")
+    assert limiter.retry_after("someone-new", "10.0.0.9") > 0
+    assert limiter.retry_after("someone-new", "10.0.0.10") == 0
+    clock.now += 61
+    assert limiter.retry_after("someone-new", "10.0.0.9") == 0
