@@ -123,7 +123,9 @@ def dehyphenate(
 
 
 def _signature(line: str) -> str:
-    return _DIGITS.sub("#", re.sub(r"\s+", " ", line.strip().lower()))
+    """A line with digits masked and page numbers at either end dropped (they alternate sides)."""
+    sig = _DIGITS.sub("#", re.sub(r"\s+", " ", line.strip().lower()))
+    return sig.strip("# ") or sig
 
 
 def is_page_number(line: str) -> bool:

@@ -81,8 +81,8 @@ def test_is_page_number(line: str, is_number: bool) -> None:
 def test_running_heads_found_with_changing_numbers() -> None:
     pages = [[f"Force Review {n}", "body text " + "x" * n, f"Page {n} of 4"] for n in range(1, 5)]
     found = running_lines(pages)
-    assert "force review #" in found
-    assert "page # of #" in found
+    assert "force review" in found
+    assert "page # of" in found
     assert not any("body" in sig for sig in found)
 
 
@@ -105,3 +105,10 @@ def test_single_page_keeps_its_first_line() -> None:
 
 def test_blank_lines_collapse_to_paragraph_breaks() -> None:
     assert clean_text("a\n\n\n\nb\n\n") == "a\n\nb"
+
+
+def test_running_head_with_page_number_on_alternating_sides() -> None:
+    bodies = ["Bail set.", "RUI given.", "DVPN served.", "NMO breached.", "MARAC held.", "IDVA called."]
+    pages = [[f"{n} Federal Notices / Vol. 8" if n % 2 else f"Federal Notices / Vol. 8 {n}", body]
+             for n, body in enumerate(bodies, 10)]
+    assert clean_pages(pages) == bodies
