@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pipeline.report.chronology import Chronology, build_chronology
 from pipeline.report.corpus import CorpusReport, build_report
-from pipeline.report.output import Written, write_chronology, write_corpus_report
+from pipeline.report.output import Written, check_out, write_chronology, write_corpus_report
 from pipeline.store import Filters, open_store
 from pipeline.store.base import redact
 
@@ -25,6 +25,7 @@ def report_corpus(
     progress: Progress | None = None,
 ) -> tuple[CorpusReport, Written]:
     """Build the corpus report over the documents matching `query`/`filters` and write it to `out`."""
+    check_out(out)
     with open_store(db) as store:
         report = build_report(
             store, query, filters, store_name=redact(db), top=top, manifest=manifest, progress=progress
@@ -34,6 +35,7 @@ def report_corpus(
 
 def report_chronology(db: str, doc_id: str, out: Path) -> tuple[Chronology, Written]:
     """Build one document's chronology and write chronology.csv and index.html to `out`."""
+    check_out(out)
     with open_store(db) as store:
         chron = build_chronology(store, doc_id)
     return chron, write_chronology(chron, out)

@@ -54,9 +54,14 @@ class Written:
     files: list[str] = field(default_factory=list)
 
 
-def _prepare(out: Path) -> None:
+def check_out(out: Path) -> None:
+    """A one-line error before any work when --out names an existing file."""
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out} is a file; give a folder")
+
+
+def _prepare(out: Path) -> None:
+    check_out(out)
     out.mkdir(parents=True, exist_ok=True)
 
 
