@@ -217,16 +217,16 @@ class CorpusStore(ABC):
         """(facet, key, status, count) rows over the matching sentences (or the newest `sample`)."""
         window = f" ORDER BY {c.id_column} DESC LIMIT ?" if sample else ""
         j = self.ordered_join
-        sql = f"""WITH hits AS MATERIALIZED (SELECT s.id AS id, s.doc_id AS doc_id {c.from_where}{window})
+        sql = f"""WITH hits AS MATERIALIZED (SELECT s.id AS id, s.doc_id AS doc_id {c.from_where}{window}),
+per_doc AS MATERIALIZED (SELECT d.force AS force, d.year AS year, h.n AS n
+  FROM (SELECT doc_id, count(*) AS n FROM hits GROUP BY doc_id) h {j} documents d WHERE d.id = h.doc_id)
 SELECT 't', NULL, NULL, count(*) FROM hits
 UNION ALL SELECT 'm', m.label, m.status, count(DISTINCT m.sentence_id)
   FROM hits h {j} mentions m WHERE m.sentence_id = h.id GROUP BY m.label, m.status
 UNION ALL SELECT 's', g.label, NULL, count(DISTINCT g.sentence_id)
   FROM hits h {j} signals g WHERE g.sentence_id = h.id GROUP BY g.label
-UNION ALL SELECT 'f', d.force, NULL, count(*)
-  FROM hits h {j} documents d WHERE d.id = h.doc_id GROUP BY d.force
-UNION ALL SELECT 'y', CAST(d.year AS TEXT), NULL, count(*)
-  FROM hits h {j} documents d WHERE d.id = h.doc_id GROUP BY d.year"""
+UNION ALL SELECT 'f', force, NULL, sum(n) FROM per_doc GROUP BY force
+UNION ALL SELECT 'y', CAST(year AS TEXT), NULL, sum(n) FROM per_doc GROUP BY year"""
         return self.query(sql, [*c.params, sample] if sample else c.params)
 
     def annotations(self, sentence_ids: Sequence[int]) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:

@@ -23,8 +23,12 @@ B = 0.75
 DF_CAP = 10_000
 
 
-def _tf(tokens: Sequence[str], term: Term) -> int:
+def _tf(tokens: list[str], term: Term) -> int:
     width = len(term.tokens)
+    if width == 1:
+        if term.prefix:
+            return sum(1 for tok in tokens if tok.startswith(term.tokens[0]))
+        return tokens.count(term.tokens[0])
     head, last = term.tokens[:-1], term.tokens[-1]
     n = 0
     for i in range(len(tokens) - width + 1):

@@ -22,7 +22,7 @@ COUNT_CAP = 10_000
 #: larger ones are listed newest first (`order` == "newest"), as ranking them costs too much.
 RANK_CAP = 2_000
 #: Facets of larger results are counted over the newest FACET_CAP matches (`Facets.sample`).
-FACET_CAP = 10_000
+FACET_CAP = 5_000
 
 
 def _term_spans(sentence: str, terms: list[Term]) -> list[tuple[int, int]]:
@@ -66,8 +66,8 @@ def search(
     node = parse(query)
     compiled = store.compile(node, filters)
     terms = positive_terms(node)
-    rows = store.select_hits(compiled, RANK_CAP + 1, 0)
-    if len(rows) <= RANK_CAP:
+    if store.count_hits(compiled, cap=RANK_CAP + 1) <= RANK_CAP:
+        rows = store.select_hits(compiled, RANK_CAP, 0)
         total, exact = len(rows), True
         if node is not None:
             scores = bm25_scores(store, terms, [r[5] for r in rows])
@@ -81,10 +81,7 @@ def search(
     else:
         counted = store.count_hits(compiled, cap=COUNT_CAP + 1)
         total, exact, order = min(counted, COUNT_CAP), counted <= COUNT_CAP, "newest"
-        if offset + limit <= len(rows):
-            rows = rows[offset : offset + limit]
-        else:
-            rows = store.select_hits(compiled, limit, offset)
+        rows = store.select_hits(compiled, limit, offset)
     hits = [
         Hit(
             doc_id=doc_id,

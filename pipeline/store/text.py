@@ -32,7 +32,7 @@ def tokens(text: str) -> Iterator[tuple[str, int, int]]:
 
 def words(text: str) -> list[str]:
     """The folded tokens of `text`, in order."""
-    return [fold(m.group()) for m in _WORD.finditer(text)]
+    return [w.lower() if w.isascii() else fold(w) for w in _WORD.findall(text)]
 
 
 def _quote(token: str) -> str:
