@@ -77,6 +77,13 @@ def run(words: int = 1_000_000, batch: int = 64, seed: int = 0) -> dict[str, Any
     from pipeline.nlp.loader import build_pipeline
 
     full = build_pipeline()
+    start, cpu = time.perf_counter(), time.process_time()
+    for text in texts:
+        full.make_doc(text)
+    figures["tokenizer_only"] = {
+        "words_per_s": n_words / (time.perf_counter() - start),
+        "words_per_cpu_s": n_words / (time.process_time() - cpu),
+    }
     setups: list[tuple[str, list[str] | None]] = [
         ("full " + "+".join(full.pipe_names), None),
         ("mentions (shorthand+sentences+mentions)", ["vawg_shorthand", "vawg_sentences", "vawg_mentions"]),
@@ -119,6 +126,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = ap.parse_args(argv if argv is not None else [])
     fig = run(args.words, args.batch)
     print(f"corpus: {fig['documents']} documents, {fig['words']:,} words (generated, seed 0)")
+    tok = fig["tokenizer_only"]
+    print(
+        f"tokenizer alone (reference for this machine's speed): {tok['words_per_s']:,.0f} words/s, "
+        f"{tok['words_per_cpu_s']:,.0f} words per CPU-second"
+    )
     for name, f in fig.items():
         if not isinstance(f, dict) or "one_process" not in f:
             continue
