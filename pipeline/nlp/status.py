@@ -95,6 +95,7 @@ class CueRule:
     requires_label: frozenset[str] = frozenset()
     excludes_label: frozenset[str] = frozenset()
     negatable: bool = False
+    only_negated: bool = False
     negated_status: str = "not_used"
     negated_priority: int | None = None
     window: int = 3
@@ -197,7 +198,8 @@ def parse_rules(lines: Iterable[dict[str, Any]], source: str = "<rules>") -> Rul
                 priority=int(obj.get("priority", DEFAULT_PRIORITY.get(str(status), 0))),
                 requires_label=frozenset(obj.get("requires_label", ())),
                 excludes_label=frozenset(obj.get("excludes_label", ())),
-                negatable=bool(obj.get("negatable", False)),
+                negatable=bool(obj.get("negatable", False)) or bool(obj.get("only_negated", False)),
+                only_negated=bool(obj.get("only_negated", False)),
                 negated_status=negated_status,
                 negated_priority=int(obj["negated_priority"]) if "negated_priority" in obj else None,
                 window=int(obj.get("window", 3)),
@@ -372,6 +374,8 @@ class StatusComponent:
             ):
                 status, negated = rule.negated_status, True
                 priority = rule.negated_priority or DEFAULT_PRIORITY[status]
+            elif rule.only_negated:
+                continue
             out.append(Cue(rule, s, e, status, priority, doc, negated))
         return out
 
