@@ -16,10 +16,10 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/vawg ingest corpus/samples --out $(DEMO_OUT) --exclude "*.py"
-	@if $(BIN)/vawg --help | grep -q annotate; then \
-	  $(BIN)/vawg annotate $(DEMO_OUT)/documents.jsonl --out $(DEMO_OUT)/records.jsonl; fi
-	@echo "demo output in $(DEMO_OUT)/"
+	$(BIN)/vawg run corpus/samples --db $(DEMO_OUT)/corpus.db --out $(DEMO_OUT) --exclude "*.py"
+	$(BIN)/vawg search 'breach* OR lapsed' --db $(DEMO_OUT)/corpus.db --limit 5 --facets
+	@echo "demo output in $(DEMO_OUT)/ (documents, manifest, records.jsonl, corpus.db);" \
+	  "search it: $(BIN)/vawg search QUERY --db $(DEMO_OUT)/corpus.db"
 
 test: $(STAMP)
 	$(BIN)/pytest -q -p no:cacheprovider tests; rc=$$?; \

@@ -31,19 +31,22 @@ class RunSummary:
     records_path: Path | None = None
 
 
-def _documents(sources: list[Path], out: Path | None, summary: RunSummary, quiet: bool) -> Iterator[Document]:
+def _documents(
+    sources: list[Path], out: Path | None, summary: RunSummary, quiet: bool, skip: list[str]
+) -> Iterator[Document]:
     """Documents from the sources: through the resumable batch ingest into OUT when given, else in-process."""
     if out is None:
         from pipeline.cli.annotate import AnnotateSummary, read_documents
+        from pipeline.ingest.api import walk_sources
 
         reading = AnnotateSummary()
-        yield from read_documents(sources, reading)
+        yield from read_documents(list(walk_sources(sources, skip=skip)), reading)
         summary.failed += reading.failed_sources
         return
     from pipeline.batch.manifest import DOCUMENTS
     from pipeline.batch.runner import ingest
 
-    result = ingest(sources, out, progress=not quiet)
+    result = ingest(sources, out, progress=not quiet, skip=skip)
     summary.ingest_line = result.line()
     for row in read_jsonl(out / DOCUMENTS):
         yield Document.from_record(row)
@@ -72,6 +75,7 @@ def run(
     model: str | Path | None = None,
     batch_size: int = 64,
     quiet: bool = True,
+    exclude: list[str] | None = None,
 ) -> RunSummary:
     """Read the sources, annotate every document, and index the records into `db`.
 
@@ -90,7 +94,7 @@ def run(
     nlp = pipeline.load(model)
     annotating = AnnotateSummary()
     records: Iterable[dict[str, Any]] = annotate_documents(
-        nlp, _documents(sources, out, summary, quiet), batch_size, annotating
+        nlp, _documents(sources, out, summary, quiet, list(exclude or [])), batch_size, annotating
     )
     if out is not None:
         summary.records_path = out / RECORDS
@@ -120,6 +124,12 @@ def run_cli(
         typer.Option("--model", "-m", help="A saved pipeline folder or a .cfg (default: shipped)."),
     ] = None,
     batch_size: Annotated[int, typer.Option("--batch-size", help="Documents per annotation batch.")] = 64,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--exclude", help="Leave out files in folders whose names match this glob (repeatable)."
+        ),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
 ) -> None:
     """Ingest, annotate and index in one go, then search the store with `vawg search`.
@@ -128,7 +138,7 @@ def run_cli(
     """
     from pipeline.cli.index import summary_line
 
-    summary = run(sources, db, out, model, batch_size, quiet)
+    summary = run(sources, db, out, model, batch_size, quiet, exclude)
     if summary.ingest_line:
         typer.echo(summary.ingest_line, err=True)
     typer.echo(f"annotated {summary.documents} documents, {summary.mentions} mentions", err=True)
