@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -253,7 +253,7 @@ class TokenKeys:
 class DocIndex:
     """Per-doc arrays read once: sentence starts and token NORMs (no Token objects made)."""
 
-    def __init__(self, doc: Doc, ents: tuple[Span, ...] | None = None) -> None:
+    def __init__(self, doc: Doc, ents: Sequence[Span] | None = None) -> None:
         self.doc = doc
         self.ents = ents if ents is not None else doc.ents
         arr = doc.to_array([NORM, IS_SPACE, SENT_START])
