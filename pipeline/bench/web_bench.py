@@ -2,7 +2,8 @@
 
 Indexes generated records (default 200k sentences, from `store_bench.generate`) into a fresh
 SQLite store, signs in once, then times each page kind with varied inputs: a word search page
-(hits + facet counts + extra facets + audit row), a filter-only search page, a document page,
+(hits + facet counts + extra facets + audit row), a filter-only search page, the landing page
+(no query: every sentence counted), a document page,
 the dashboard, a KWIC page and a full CSV export; and one argon2 sign-in.
 
     python -m pipeline.bench.web_bench [--sentences 200000] [--repeat 30]
@@ -57,6 +58,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         kinds = {
             "search page (word)": lambda i: f"/?q={vocab[int(rng.integers(20, 2000))]}",
             "search page (filters)": lambda i: f"/?measure={measures[i % 19]}&status={statuses[i % 7]}",
+            "search page (landing)": lambda i: "/",
             "document page": lambda i: f"/doc?id={docs[int(rng.integers(0, len(docs)))]}",
             "dashboard": lambda i: "/dashboard",
             "kwic page": lambda i: f"/kwic?measure={measures[i % 19]}",
@@ -66,7 +68,11 @@ def main(argv: Sequence[str] | None = None) -> None:
             f"   {args.sentences:,} sentences, {len(docs):,} documents; sign-in (argon2id) {login_ms:.0f} ms"
         )
         for name, url in kinds.items():
-            repeat = max(3, args.repeat // 5) if name in ("dashboard", "csv export (word)") else args.repeat
+            repeat = (
+                max(3, args.repeat // 5)
+                if name in ("dashboard", "csv export (word)", "search page (landing)")
+                else args.repeat
+            )
             client.get(url(0))
             samples = []
             for i in range(repeat):
