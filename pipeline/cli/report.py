@@ -25,7 +25,10 @@ def report_cli(
         "report"
     ),
     doc: Annotated[
-        str | None, typer.Option("--doc", help="Write this document's chronology instead of a corpus report.")
+        list[str] | None,
+        typer.Option(
+            "--doc", help="Write this document's chronology instead (repeat for a case's documents)."
+        ),
     ] = None,
     measure: Annotated[list[str] | None, typer.Option("--measure", help="Measure code (repeatable).")] = None,
     status: Annotated[list[str] | None, typer.Option("--status", help="Status of that mention.")] = None,
@@ -63,13 +66,12 @@ def report_cli(
     """
     from pipeline.report import report_chronology, report_corpus
 
-    if doc is not None:
+    if doc:
         chron, written = report_chronology(db, doc, out)
         counts = ", ".join(f"{n} {k}" for k, n in sorted(chron.counts().items())) or "no events"
         dated = sum(1 for e in chron.events if e.date is not None)
-        typer.echo(
-            f"chronology of {doc}: {counts} ({dated} dated); wrote {out / 'index.html'} and chronology.csv"
-        )
+        typer.echo(f"chronology of {chron.doc_id}: {counts} ({dated} dated)")
+        typer.echo(f"wrote {out / 'index.html'} and {out / 'chronology.csv'}")
         return
     filters = Filters(
         measure=tuple(measure or ()),

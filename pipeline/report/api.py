@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pipeline.report.chronology import Chronology, build_chronology
@@ -33,9 +33,10 @@ def report_corpus(
     return report, write_corpus_report(report, out, progress)
 
 
-def report_chronology(db: str, doc_id: str, out: Path) -> tuple[Chronology, Written]:
-    """Build one document's chronology and write chronology.csv and index.html to `out`."""
+def report_chronology(db: str, doc_ids: str | Sequence[str], out: Path) -> tuple[Chronology, Written]:
+    """Build the chronology of a document (or of a case's documents) and write chronology.csv and
+    index.html to `out`."""
     check_out(out)
     with open_store(db) as store:
-        chron = build_chronology(store, doc_id)
+        chron = build_chronology(store, doc_ids)
     return chron, write_chronology(chron, out)

@@ -1,14 +1,16 @@
-"""Case chronology: the dates, times, measure mentions and signals of one document, in date order.
+"""Case chronology: the dates, times, measure mentions and signals of a document, in date order.
 
 Each mention or signal takes the first date found in its own sentence, else the date (and
 time) in force where its sentence starts: the last absolute or relative date read before it.
 Events before any date come first, in text order; the rest sort by date, time, then position.
+A case split over several documents (`--doc A --doc B`) merges their events on one timeline.
 """
 
 from __future__ import annotations
 
 import bisect
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,25 +18,16 @@ from pipeline.errors import UsageError
 from pipeline.report.dates import Moment, find_moments
 from pipeline.store import CorpusStore
 
-COLUMNS = [
-    "date",
-    "time",
-    "approximate",
-    "kind",
-    "label",
-    "status",
-    "page",
-    "start",
-    "end",
-    "text",
-    "sentence",
-]
+COLUMNS = ["doc_id", "date", "time", "approximate", "kind", "label", "status", "page", "start", "end", "text",
+           "sentence"]  # fmt: skip
+DATE_KINDS = ("date", "datetime", "relative", "time")
 
 
 @dataclass
 class Event:
     """One line of a chronology."""
 
+    doc_id: str
     date: dt.date | None
     time: dt.time | None
     approximate: bool
@@ -46,35 +39,39 @@ class Event:
     end: int
     text: str
     sentence: str
+    doc_order: int = 0
 
-    def sort_key(self) -> tuple[bool, dt.date, dt.time, int, int]:
-        kinds = 0 if self.kind in ("date", "datetime", "relative", "time") else 1
-        return (self.date is not None, self.date or dt.date.min, self.time or dt.time.min, self.start, kinds)
+    def sort_key(self) -> tuple[bool, dt.date, dt.time, int, int, int]:
+        kinds = 0 if self.kind in DATE_KINDS else 1
+        return (self.date is not None, self.date or dt.date.min, self.time or dt.time.min, self.doc_order,
+                self.start, kinds)  # fmt: skip
 
     def row(self) -> list[Any]:
         return [
-            self.date.isoformat() if self.date else "",
+            self.doc_id, self.date.isoformat() if self.date else "",
             self.time.strftime("%H:%M") if self.time else "",
-            "yes" if self.approximate else "",
-            self.kind,
-            self.label,
-            self.status,
-            self.page if self.page is not None else "",
-            self.start,
-            self.end,
-            self.text,
-            self.sentence,
-        ]
+            "yes" if self.approximate else "", self.kind, self.label, self.status,
+            self.page if self.page is not None else "", self.start, self.end, self.text, self.sentence,
+        ]  # fmt: skip
 
 
 @dataclass
-class Chronology:
+class DocumentInfo:
     doc_id: str
     force: str | None
     date: str | None
     doc_type: str | None
     year: int | None
+
+
+@dataclass
+class Chronology:
+    documents: list[DocumentInfo]
     events: list[Event] = field(default_factory=list)
+
+    @property
+    def doc_id(self) -> str:
+        return ", ".join(d.doc_id for d in self.documents)
 
     def rows(self) -> list[list[Any]]:
         return [e.row() for e in self.events]
@@ -82,7 +79,7 @@ class Chronology:
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}
         for e in self.events:
-            key = "dates" if e.kind in ("date", "datetime", "relative", "time") else f"{e.kind}s"
+            key = "dates" if e.kind in DATE_KINDS else f"{e.kind}s"
             out[key] = out.get(key, 0) + 1
         return out
 
@@ -124,13 +121,24 @@ class _Timeline:
         return self.states[i] if i >= 0 else (None, None, False)
 
 
-def build_chronology(store: CorpusStore, doc_id: str) -> Chronology:
-    """The chronology of one stored document (a one-line error if the id is not in the store)."""
+def build_chronology(store: CorpusStore, doc_ids: str | Sequence[str]) -> Chronology:
+    """The chronology of stored documents (a one-line error for an id not in the store)."""
+    ids = [doc_ids] if isinstance(doc_ids, str) else list(dict.fromkeys(doc_ids))
+    if not ids:
+        raise UsageError("give at least one --doc ID")
+    chron = Chronology([])
+    for order, doc_id in enumerate(ids):
+        chron.events += _document_events(store, doc_id, order, chron.documents)
+    chron.events.sort(key=Event.sort_key)
+    return chron
+
+
+def _document_events(store: CorpusStore, doc_id: str, order: int, infos: list[DocumentInfo]) -> list[Event]:
     docs = store.query("SELECT text, force, date, doc_type, year FROM documents WHERE id = ?", [doc_id])
     if not docs:
         raise UsageError(f"no document {doc_id!r} in the store (find ids with `vawg search --format csv`)")
     text, force, date, doc_type, year = docs[0]
-    chron = Chronology(doc_id, force, date, doc_type, year)
+    infos.append(DocumentInfo(doc_id, force, date, doc_type, year))
     sentences = [
         _Sentence(int(s), int(e), pg, t)
         for s, e, pg, t in store.query(
@@ -152,27 +160,26 @@ def build_chronology(store: CorpusStore, doc_id: str) -> Chronology:
         sent = sentence_at(offset)
         return sent.page if sent else None
 
+    def context(offset: int) -> str:
+        sent = sentence_at(offset)
+        return _one_line(sent.text) if sent else _one_line(text[max(0, offset - 80) : offset + 120])
+
+    def event(when: tuple[dt.date | None, dt.time | None, bool], kind: str, label: str, status: str,
+              page: int | None, start: int, end: int, surface: str) -> Event:  # fmt: skip
+        return Event(doc_id, *when, kind, label, status, page, start, end, surface, context(start), order)
+
     moments = find_moments(text, int(year) if year is not None else None)
     timeline = _Timeline(moments)
     first_in_sentence: dict[int, Moment] = {}
+    events = []
     for m in moments:
         sent = sentence_at(m.start)
         if sent is not None and m.date is not None and m.kind != "time":
             first_in_sentence.setdefault(sent.start, m)
-        context = _one_line(sent.text) if sent else _one_line(text[max(0, m.start - 80) : m.end + 80])
-        chron.events.append(
-            Event(
-                m.date,
-                m.time,
-                m.approximate,
-                m.kind,
-                m.date.isoformat() if m.date else "",
-                "",
-                page_at(m.start),
-                m.start,
-                m.end,
-                m.text,
-                context,
+        label = m.date.isoformat() if m.date else ""
+        events.append(
+            event(
+                (m.date, m.time, m.approximate), m.kind, label, "", page_at(m.start), m.start, m.end, m.text
             )
         )
 
@@ -183,49 +190,19 @@ def build_chronology(store: CorpusStore, doc_id: str) -> Chronology:
             return m.date, m.time, m.approximate
         return timeline.at(sent.start if sent else offset)
 
-    for start, end, page, label, status, mtext in store.query(
+    for start, end, page, label, status, surface in store.query(
         'SELECT start, "end", page, label, status, text FROM mentions WHERE doc_id = ? ORDER BY start',
         [doc_id],
     ):
-        day, clock, approx = when(int(start))
-        sent = sentence_at(int(start))
-        chron.events.append(
-            Event(
-                day,
-                clock,
-                approx,
-                "mention",
-                label,
-                status,
-                page or page_at(int(start)),
-                int(start),
-                int(end),
-                mtext,
-                _one_line(sent.text) if sent else "",
-            )
+        start, end = int(start), int(end)
+        events.append(
+            event(when(start), "mention", label, status, page or page_at(start), start, end, surface)
         )
-    for label, sstart, send, sid in store.query(
-        'SELECT g.label, s.start, s."end", g.sentence_id FROM signals g LEFT JOIN sentences s '
-        "ON s.id = g.sentence_id WHERE g.doc_id = ? ORDER BY s.start, g.label",
+    for label, start, end in store.query(
+        'SELECT g.label, s.start, s."end" FROM signals g JOIN sentences s ON s.id = g.sentence_id '
+        "WHERE g.doc_id = ? ORDER BY s.start, g.label",
         [doc_id],
     ):
-        offset = int(sstart) if sstart is not None else 0
-        day, clock, approx = when(offset) if sid is not None else (None, None, False)
-        sent = sentence_at(offset) if sid is not None else None
-        chron.events.append(
-            Event(
-                day,
-                clock,
-                approx,
-                "signal",
-                label,
-                "",
-                page_at(offset),
-                offset,
-                int(send) if send is not None else offset,
-                _one_line(sent.text) if sent else "",
-                _one_line(sent.text) if sent else "",
-            )
-        )
-    chron.events.sort(key=Event.sort_key)
-    return chron
+        start, end = int(start), int(end)
+        events.append(event(when(start), "signal", label, "", page_at(start), start, end, ""))
+    return events

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pipeline.errors import UsageError
 from pipeline.report.charts import draw_all
-from pipeline.report.chronology import COLUMNS, Chronology
+from pipeline.report.chronology import COLUMNS, DATE_KINDS, Chronology
 from pipeline.report.corpus import CorpusReport
 from pipeline.report.render import (
     chart_html,
@@ -118,26 +118,29 @@ def write_corpus_report(report: CorpusReport, out: Path, progress: Progress | No
 
 
 def _chronology_html(chron: Chronology) -> str:
-    head = "".join(
-        f"<th>{esc(c)}</th>" for c in ["date", "time", "kind", "label", "status", "page", "text", "sentence"]
-    )
+    several = len(chron.documents) > 1
+    shown = (["document"] if several else []) + ["date", "time", "kind", "label", "status", "page", "text",
+                                                 "sentence"]  # fmt: skip
+    head = "".join(f"<th>{esc(c)}</th>" for c in shown)
     rows = []
     for e in chron.events:
         r = dict(zip(COLUMNS, e.row(), strict=True))
-        cls = ' class="date"' if e.kind in ("date", "datetime", "relative", "time") else ""
+        cls = ' class="date"' if e.kind in DATE_KINDS else ""
         when = r["date"] + (" ~" if r["approximate"] else "")
         cells = [when, r["time"], r["kind"], r["label"], r["status"], r["page"], r["text"], r["sentence"]]
+        cells = ([r["doc_id"]] if several else []) + cells
         rows.append(f"<tr{cls}>" + "".join(f"<td>{esc(v)}</td>" for v in cells) + "</tr>")
     counts = ", ".join(f"{n} {k}" for k, n in sorted(chron.counts().items())) or "no events"
-    facts = [
-        ("Document", chron.doc_id),
-        ("Force", chron.force or "(unknown)"),
-        ("Date", chron.date or "(none)"),
-        ("Type", chron.doc_type or "(none)"),
-        ("Events", counts),
-        ("Generated", now_text()),
-    ]
-    about = "<dl>" + "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in facts) + "</dl>"
+    docs = Table(
+        "documents",
+        "Documents",
+        ["document", "force", "date", "type"],
+        [
+            [d.doc_id, d.force or "(unknown)", d.date or "(none)", d.doc_type or "(none)"]
+            for d in chron.documents
+        ],
+    )
+    about = table_html(docs) + f'<p class="note">Events: {esc(counts)}. Generated {esc(now_text())}.</p>'
     note = (
         "Dates in UK order (day/month); a date without a year takes the last year read, else the "
         "document's (marked ~ when from the document, or for week and month steps)."
@@ -146,12 +149,12 @@ def _chronology_html(chron: Chronology) -> str:
     return page(
         f"Case chronology: {chron.doc_id}",
         [counts],
-        [section("Document", about), section("Events in date order", table, note, anchor="events")],
+        [section("Documents", about), section("Events in date order", table, note, anchor="events")],
     )
 
 
 def write_chronology(chron: Chronology, out: Path) -> Written:
-    """chronology.csv and index.html of one document's chronology, into `out`."""
+    """chronology.csv and index.html of a chronology, into `out`."""
     _prepare(out)
     written = Written(out)
     table = Table("chronology", f"Chronology of {chron.doc_id}", COLUMNS, chron.rows())

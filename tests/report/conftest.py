@@ -11,7 +11,7 @@ import pytest
 
 from pipeline.store import CorpusStore, open_store
 from tests.conftest import _need
-from tests.report.corpus import TOTALS, case_record, records
+from tests.report.corpus import TOTALS, case_record, custody_record, records
 from tests.store.conftest import BACKENDS, new_store
 
 
@@ -34,7 +34,7 @@ def case_store(
 ) -> Iterator[CorpusStore]:
     """The out-of-order case log, in each back-end."""
     with new_store(request.param, tmp_path_factory.mktemp("case-store")) as s:
-        yield _fill(s, [case_record()])
+        yield _fill(s, [case_record(), custody_record()])
 
 
 @pytest.fixture(scope="module")

@@ -110,3 +110,16 @@ def case_record() -> dict[str, Any]:
         "entities": entities,
         "signals": signals,
     }
+
+
+def custody_record() -> dict[str, Any]:
+    """A second document of the same case: the custody record."""
+    text = "12/04 Detained. 13/04/2023 1000hrs IDVA referral made."
+    at = text.index("IDVA")
+    return {
+        "id": "case-77-custody",
+        "text": text,
+        "meta": {"force": "Kent", "date": "2023-04-14", "document_type": "custody_record"},
+        "entities": [{"start": at, "end": at + 4, "label": "IDVA", "status": "used"}],
+        "signals": [],
+    }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ def chron(case_store: CorpusStore) -> Chronology:
 
 
 def test_events_in_date_order(chron: Chronology) -> None:
-    got = [(r[0], r[1], r[3], r[4], r[5], r[6]) for r in chron.rows()]
+    got = [(r[1], r[2], r[4], r[5], r[6], r[7]) for r in chron.rows()]
     assert got == [
         # date, time, kind, label, status, page
         ("2023-04-12", "01:30", "datetime", "2023-04-12", "", 1),
@@ -67,7 +68,25 @@ def test_chronology_files(chron: Chronology, tmp_path: Path) -> None:
         "BAIL",
     ]
     page = (tmp_path / "case" / "index.html").read_text(encoding="utf-8")
-    assert "Case chronology: case-77" in page and page.count("<tr") == len(chron.events) + 1
+    assert "Case chronology: case-77" in page
+    assert page.split('id="events"')[1].count("<tr") == len(chron.events) + 1  # and the header row
+
+
+def test_a_case_over_two_documents_merges_on_one_timeline(case_store: CorpusStore) -> None:
+    chron = build_chronology(case_store, ["case-77", "case-77-custody"])
+    assert chron.doc_id == "case-77, case-77-custody"
+    rows = [(r[0], r[1], r[2], r[4], r[5]) for r in chron.rows() if r[1] == "2023-04-13"]
+    assert rows == [
+        ("case-77", "2023-04-13", "", "relative", "2023-04-13"),
+        ("case-77", "2023-04-13", "", "mention", "DVPN"),
+        ("case-77", "2023-04-13", "", "signal", "NO_REFERRAL"),
+        ("case-77", "2023-04-13", "", "mention", "MARAC"),
+        ("case-77-custody", "2023-04-13", "10:00", "datetime", "2023-04-13"),
+        ("case-77-custody", "2023-04-13", "10:00", "mention", "IDVA"),
+    ]
+    # the custody record's "12/04" has no year: it takes the document's year (2023), marked approximate
+    early = chron.events[0]
+    assert (early.doc_id, early.date, early.approximate) == ("case-77-custody", dt.date(2023, 4, 12), True)
 
 
 def test_unknown_document_is_a_usage_error(case_store: CorpusStore) -> None:

@@ -1,4 +1,4 @@
-"""notebooks/03-measures-by-force.ipynb runs against a small store and its pandas tables equal the report's."""
+"""notebooks/03-measures-by-force.ipynb runs on a small store; its pandas tables equal the report's."""
 
 from __future__ import annotations
 
