@@ -1,19 +1,19 @@
 """PDF reader: pdfium text layer in reading order, pdfplumber for ruled tables, Tesseract for scans.
 
 Per page, the method recorded in `meta["methods"]` is one of:
-- "text": pdfium's text runs laid out by `pdf_layout.reading_order` (columns, rotation);
+- "text": pdfium's text runs (`pdf_text`) laid out by `pdf_layout.reading_order` (columns, rotation);
 - "layout": a page with ruled tables, read with pdfplumber (tables as "a | b" rows);
-- "ocr": an image-only page rendered at `options.ocr_dpi` and read by Tesseract;
+- "ocr": an image-only page (or a picture under a short stamp) rendered at `options.ocr_dpi`
+  and read by Tesseract;
 - "skipped_ocr": an image-only page left empty because OCR is off or unavailable;
 - "empty": nothing on the page (or the page could not be parsed).
+Filled-in form fields are flattened into the page first so their values are read too.
 Cleaning (ligatures, quotes, hyphens, running heads) is `pipeline.ingest.clean`.
 """
 
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,11 +24,15 @@ import pypdfium2.raw as pdfium_c
 from pipeline.ingest.base import Reader, ReadFailure, ReadOptions, SourceResult, Status, register
 from pipeline.ingest.clean import clean_pages
 from pipeline.ingest.ocr import OcrUnavailable, ocr_image
-from pipeline.ingest.pdf_layout import Segment, reading_order, to_frame
+from pipeline.ingest.pdf_layout import reading_order
 from pipeline.ingest.pdf_tables import table_page
+from pipeline.ingest.pdf_text import page_lines
 from pipeline.records import Document, join_pages
 
 MIN_TEXT_CHARS = 10  # fewer visible characters than this on a page with images: treat as a scan
+STAMP_TEXT_CHARS = 100  # a page mostly covered by a picture with less text than this (a stamp, a
+SCAN_COVERAGE = 0.6  # Bates number) is a scan too: OCR reads the picture and the stamp alike
+MAX_RENDER_PIXELS = 60_000_000  # cap on a page render for OCR (very large pages get a lower dpi)
 TABLE_PATHS = 6  # a page with at least this many vector paths may hold a ruled table
 MAX_TABLE_PATHS = 2000  # beyond this (maps, vectorised scans) table analysis is too slow to be worth it
 _META_KEYS = {"Title": "title", "Author": "author", "Subject": "subject", "Creator": "creator",
@@ -44,101 +48,8 @@ class PageOut:
     confidence: float | None = None
     tables: list[list[list[str]]] = field(default_factory=list)
     rotated: int = 0  # quarter turns of the main text
-    error: str = ""
-
-
-def _quadrant(textpage: Any, index: int) -> int | None:
-    if index < 0:
-        return None
-    angle = pdfium_c.FPDFText_GetCharAngle(textpage, index)
-    if angle < 0:
-        return None
-    # pdfium measures the angle clockwise; the frame code counts quarter turns anticlockwise.
-    return (4 - round(math.degrees(angle) / 90.0)) % 4
-
-
-Box = tuple[float, float, float, float]
-Run = tuple[Box, str, "int | None"]
-# pdfium joins a line ending in a hyphen to the next one, marking the hyphen as U+FFFE.
-_LINE_BREAK = re.compile("\r\n|\r|\n|(?<=\ufffe)")
-_WORD = re.compile(r"\S+")
-
-
-def _runs_bounded(textpage: Any) -> list[Run]:
-    """Text runs from pdfium's rectangles, each read with a bounded-text query (slow but general)."""
-    runs: list[Run] = []
-    for i in range(textpage.count_rects()):
-        left, bottom, right, top = textpage.get_rect(i)
-        text = textpage.get_text_bounded(left, bottom, right, top)
-        if not text.strip():
-            continue
-        idx = pdfium_c.FPDFText_GetCharIndexAtPos(
-            textpage, (left + right) / 2, (bottom + top) / 2, max((right - left) / 2, 1.0),
-            max((top - bottom) / 2, 1.0))
-        runs.append(((left, bottom, right, top), text, _quadrant(textpage, idx)))
-    return runs
-
-
-def _runs_by_line(textpage: Any) -> list[Run] | None:
-    """Text runs from pdfium's own lines: one rectangle query per line, words placed by char box.
-
-    Most lines are one run, so the page text is fetched once instead of once per run. Returns
-    None when the text does not map one-to-one onto pdfium's character indices.
-    """
-    n = textpage.count_chars()
-    full = textpage.get_text_range(0, n) if n > 0 else ""
-    if len(full) != n:
-        return None
-    runs: list[Run] = []
-    start = 0
-    for brk in [*_LINE_BREAK.finditer(full), None]:
-        end = brk.start() if brk else n
-        line = full[start:end]
-        first = len(line) - len(line.lstrip())
-        if line.strip():
-            count = textpage.count_rects(start, end - start)
-            boxes = [textpage.get_rect(j) for j in range(count)]
-            quadrant = _quadrant(textpage, start + first)
-            if len(boxes) == 1:
-                runs.append((boxes[0], line, quadrant))
-            elif boxes:
-                runs.extend((box, text, quadrant) for box, text in _split_line(textpage, start, line, boxes))
-        start = brk.end() if brk else n
-    return runs
-
-
-def _split_line(textpage: Any, offset: int, line: str, boxes: list[Box]) -> list[tuple[Box, str]]:
-    """Share a line's words among its rectangles by where each word's first character lies."""
-    buckets: list[list[str]] = [[] for _ in boxes]
-    for m in _WORD.finditer(line):
-        left, bottom, right, top = textpage.get_charbox(offset + m.start())
-        cx, cy = (left + right) / 2, (bottom + top) / 2
-        best = min(range(len(boxes)), key=lambda j: _distance(boxes[j], cx, cy))
-        buckets[best].append(m.group())
-    return [(box, " ".join(words)) for box, words in zip(boxes, buckets, strict=True) if words]
-
-
-def _distance(box: Box, x: float, y: float) -> float:
-    left, bottom, right, top = box
-    dx = max(left - x, 0.0, x - right)
-    dy = max(bottom - y, 0.0, y - top)
-    return dx * dx + dy * dy
-
-
-def text_segments(textpage: Any) -> dict[int, list[tuple[Box, str]]]:
-    """pdfium's text runs (user-space box, text) grouped by quarter turns of their characters."""
-    runs = _runs_by_line(textpage)
-    if runs is None:
-        runs = _runs_bounded(textpage)
-    votes: Counter[int] = Counter()
-    for _, text, q in runs:
-        if q is not None:
-            votes[q] += len(text)
-    main = votes.most_common(1)[0][0] if votes else 0
-    groups: dict[int, list[tuple[Box, str]]] = {}
-    for box, text, q in runs:
-        groups.setdefault(main if q is None else q, []).append((box, text))
-    return dict(sorted(groups.items(), key=lambda kv: -sum(len(t) for _, t in kv[1])))
+    error: str = ""  # why the page could not be parsed
+    skip_reason: str = ""  # why an image-only page was not OCR'd
 
 
 def _object_counts(page: Any) -> tuple[int, int]:
@@ -156,26 +67,46 @@ def _object_counts(page: Any) -> tuple[int, int]:
     return paths, images
 
 
+def _init_forms(pdf: Any) -> None:
+    """Load the interactive form, if any, so filled-in field values can be read."""
+    try:
+        pdf.init_forms()
+    except Exception:
+        pass
+
+
+def _page_with_form_values(pdf: Any, index: int) -> Any:
+    """The page, with filled-in form fields flattened into its content so their text is read."""
+    page = pdf[index]
+    if getattr(pdf, "formenv", None) is None:
+        return page
+    raw_page = page.raw
+    widgets = any(
+        pdfium_c.FPDFAnnot_GetSubtype(pdfium_c.FPDFPage_GetAnnot(raw_page, j)) == pdfium_c.FPDF_ANNOT_WIDGET
+        for j in range(pdfium_c.FPDFPage_GetAnnotCount(raw_page))
+    )
+    if not widgets:
+        return page
+    try:
+        page.flatten()
+    except Exception:
+        return page
+    page.close()
+    return pdf[index]  # a flattened page must be loaded again
+
+
+def _image_coverage(page: Any) -> float:
+    """Share of the page area under pictures (overlaps counted twice, capped at 1)."""
+    width, height = page.get_size()
+    area = 0.0
+    for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=3):
+        left, bottom, right, top = obj.get_bounds()
+        area += max(0.0, min(right, width) - max(left, 0.0)) * max(0.0, min(top, height) - max(bottom, 0.0))
+    return min(1.0, area / max(width * height, 1.0))
+
+
 def _has_image(page: Any) -> bool:
     return any(True for _ in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=3))
-
-
-def page_lines(page: Any, textpage: Any) -> tuple[list[str], int, int]:
-    """Lines of a page's text layer in reading order, the main text's quarter turns and char count."""
-    groups = text_segments(textpage)
-    left, bottom, right, top = page.get_mediabox()
-    lines: list[str] = []
-    main = next(iter(groups), 0)
-    visible = 0
-    for quadrant, runs in groups.items():
-        segs = [Segment(*to_frame(*box, quadrant), text) for box, text in runs]
-        visible += sum(len(s.text.strip()) for s in segs)
-        frame = to_frame(left, bottom, right, top, quadrant)
-        part = reading_order(segs, frame[1], frame[3])
-        if lines and part:
-            lines.append("")
-        lines.extend(part)
-    return lines, main, visible
 
 
 class PdfReader(Reader):
@@ -203,6 +134,7 @@ class PdfReader(Reader):
             n_pages = len(pdf)
             if n_pages == 0:
                 raise ReadFailure(Status.EMPTY, "PDF has no pages")
+            _init_forms(pdf)
             plumber = _Plumber(path, password)
             try:
                 outs = [self._page(pdf, i, options, plumber) for i in range(n_pages)]
@@ -214,8 +146,8 @@ class PdfReader(Reader):
             pdf.close()
         texts = clean_pages([o.lines for o in outs])
         for o, t in zip(outs, texts, strict=True):
-            if not t.strip() and o.method in ("text", "layout", "ocr"):
-                o.method = "empty" if o.method != "ocr" else "ocr"
+            if not t.strip() and o.method in ("text", "layout"):
+                o.method = "empty"
         methods = [o.method for o in outs]
         has_text = [bool(t.strip()) for t in texts]
         if not any(has_text):
@@ -237,7 +169,7 @@ class PdfReader(Reader):
         if errors:
             meta["page_errors"] = errors[:20]
         if "skipped_ocr" in methods:
-            meta["skipped_ocr_reason"] = next(o.error for o in outs if o.method == "skipped_ocr")
+            meta["skipped_ocr_reason"] = next(o.skip_reason for o in outs if o.method == "skipped_ocr")
         text_methods = {m for m, ok in zip(methods, has_text, strict=True) if ok}
         status = Status.OCR if text_methods == {"ocr"} else Status.OK
         doc = Document(id=source_id, text=text, pages=pages, meta=meta)
@@ -246,12 +178,14 @@ class PdfReader(Reader):
     def _page(self, pdf: Any, index: int, options: ReadOptions, plumber: _Plumber) -> PageOut:
         out = PageOut()
         try:
-            page = pdf[index]
+            page = _page_with_form_values(pdf, index)
             textpage = page.get_textpage()
             lines, quadrant, visible = page_lines(page, textpage)
             out.rotated = quadrant
             paths, images = _object_counts(page)
             if visible < MIN_TEXT_CHARS and (images or _has_image(page)):
+                return self._ocr(page, options, out)
+            if visible < STAMP_TEXT_CHARS and images and _image_coverage(page) >= SCAN_COVERAGE:
                 return self._ocr(page, options, out)
             out.lines, out.method = lines, "text" if lines else "empty"
             if TABLE_PATHS <= paths <= MAX_TABLE_PATHS:
@@ -267,13 +201,15 @@ class PdfReader(Reader):
 
     def _ocr(self, page: Any, options: ReadOptions, out: PageOut) -> PageOut:
         if not options.ocr:
-            out.method, out.error = "skipped_ocr", "OCR is off"
+            out.method, out.skip_reason = "skipped_ocr", "OCR is off"
             return out
         try:
-            image = page.render(scale=options.ocr_dpi / 72.0, grayscale=True).to_pil()
+            width, height = page.get_size()
+            scale = min(options.ocr_dpi / 72.0, (MAX_RENDER_PIXELS / max(width * height, 1.0)) ** 0.5)
+            image = page.render(scale=scale, grayscale=True).to_pil()
             result = ocr_image(image, options.ocr_lang)
         except OcrUnavailable as exc:
-            out.method, out.error = "skipped_ocr", str(exc)
+            out.method, out.skip_reason = "skipped_ocr", str(exc)
             return out
         out.lines, out.confidence, out.method = result.lines, result.confidence, "ocr"
         return out
@@ -353,7 +289,7 @@ def pdf_metadata(pdf: Any) -> dict[str, str]:
 def _empty_reason(outs: list[PageOut]) -> str:
     skipped = [o for o in outs if o.method == "skipped_ocr"]
     if skipped:
-        return f"image-only pages and no text ({skipped[0].error})"
+        return f"image-only pages and no text ({skipped[0].skip_reason})"
     if any(o.method == "ocr" for o in outs):
         return "OCR found no text on the image-only pages"
     errors = [o.error for o in outs if o.error]

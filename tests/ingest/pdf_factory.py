@@ -319,11 +319,31 @@ SCANNED_LINES = [
 ]
 
 
-def scanned_pdf(path: Path, text_page_first: bool = False) -> Path:
-    """An image-only page of SCANNED_LINES, optionally after an ordinary text page."""
+def scanned_pdf(path: Path, text_page_first: bool = False, stamp: str = "") -> Path:
+    """An image-only page of SCANNED_LINES, optionally after an ordinary text page.
+
+    `stamp` adds a short line of real text over the picture, as bundle stamps and Bates numbers do.
+    """
     b = Builder(path)
     if text_page_first:
         b.lines(["Typed covering letter for the custody file."])
         b.new_page()
     b.image_page(SCANNED_LINES)
+    if stamp:
+        b.canvas.setFont("Vera", 9)
+        b.canvas.drawString(MARGIN, 20, stamp)
+    return b.save()
+
+
+def form_pdf(path: Path, fields: dict[str, str]) -> Path:
+    """A form whose printed labels are text and whose answers live only in filled-in fields."""
+    b = Builder(path)
+    c = b.canvas
+    y = PAGE_H - 100
+    for name, value in fields.items():
+        c.setFont("Vera", 11)
+        c.drawString(MARGIN, y, f"{name}:")
+        c.acroForm.textfield(name=name.replace(" ", "_"), value=value, x=MARGIN + 150, y=y - 4,
+                             width=300, height=18, borderWidth=0, fontSize=10)
+        y -= 30
     return b.save()

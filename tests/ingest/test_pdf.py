@@ -203,3 +203,18 @@ def test_demo_samples_read(tesseract: str) -> None:
     assert scan.status is Status.OCR
     text = only_doc(scan).text
     assert "RUI'd" in text and "No bail conds considered" in text
+
+
+def test_filled_form_fields_are_read(tmp_path: Path) -> None:
+    fields = {"Risk level": "HIGH", "Measures considered": "DVPN refused by supt"}
+    doc = only_doc(read(pf.form_pdf(tmp_path / "form.pdf", fields)))
+    for name, value in fields.items():
+        assert f"{name}:" in doc.text
+        assert value in doc.text
+
+
+def test_scan_with_a_text_stamp_is_still_ocred(tmp_path: Path, tesseract: str) -> None:
+    stamp = "OFFICIAL SENSITIVE - BUNDLE 7 - 000123"
+    doc = only_doc(read(pf.scanned_pdf(tmp_path / "stamped.pdf", stamp=stamp), ocr_dpi=200))
+    assert doc.meta["methods"] == ["ocr"]
+    assert "released under investigation" in doc.text.lower()
