@@ -167,10 +167,15 @@ class Builder:
             c.drawString(0, -20 - 16 * i, line)
         c.restoreState()
 
-    def image_page(self, lines: Sequence[str], dpi: int = 200, font_pt: float = 13.0) -> None:
-        """Draw the lines into a picture (no text layer) and place it on the current page."""
-        c = self.canvas
-        c.drawImage(ImageReader(render_text_image(lines, dpi=dpi, font_pt=font_pt)), 0, 0, PAGE_W, PAGE_H)
+    def image_page(self, lines: Sequence[str], dpi: int = 200, font_pt: float = 13.0, turn: int = 0) -> None:
+        """Draw the lines into a picture (no text layer) and place it on the current page.
+
+        `turn` rotates the picture anticlockwise first, like a sheet fed into the scanner sideways.
+        """
+        img = render_text_image(lines, dpi=dpi, font_pt=font_pt)
+        if turn:
+            img = img.rotate(turn, expand=True)
+        self.canvas.drawImage(ImageReader(img), 0, 0, PAGE_W, PAGE_H)
 
     def save(self) -> Path:
         self.canvas.showPage()
@@ -319,7 +324,7 @@ SCANNED_LINES = [
 ]
 
 
-def scanned_pdf(path: Path, text_page_first: bool = False, stamp: str = "") -> Path:
+def scanned_pdf(path: Path, text_page_first: bool = False, stamp: str = "", turn: int = 0) -> Path:
     """An image-only page of SCANNED_LINES, optionally after an ordinary text page.
 
     `stamp` adds a short line of real text over the picture, as bundle stamps and Bates numbers do.
@@ -328,7 +333,7 @@ def scanned_pdf(path: Path, text_page_first: bool = False, stamp: str = "") -> P
     if text_page_first:
         b.lines(["Typed covering letter for the custody file."])
         b.new_page()
-    b.image_page(SCANNED_LINES)
+    b.image_page(SCANNED_LINES, turn=turn)
     if stamp:
         b.canvas.setFont("Vera", 9)
         b.canvas.drawString(MARGIN, 20, stamp)

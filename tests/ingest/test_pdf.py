@@ -218,3 +218,10 @@ def test_scan_with_a_text_stamp_is_still_ocred(tmp_path: Path, tesseract: str) -
     doc = only_doc(read(pf.scanned_pdf(tmp_path / "stamped.pdf", stamp=stamp), ocr_dpi=200))
     assert doc.meta["methods"] == ["ocr"]
     assert "released under investigation" in doc.text.lower()
+
+
+def test_sideways_scan_is_turned_upright(tmp_path: Path, tesseract: str) -> None:
+    doc = only_doc(read(pf.scanned_pdf(tmp_path / "sideways.pdf", turn=90), ocr_dpi=200))
+    expected = Counter(words(" ".join(pf.SCANNED_LINES)))
+    got = Counter(words(doc.text))
+    assert sum((expected & got).values()) >= 0.8 * sum(expected.values())
