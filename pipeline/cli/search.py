@@ -45,7 +45,10 @@ def render_table(result: SearchResult, counts: Facets | None, as_kwic: bool, wid
     lines = []
     shown = f"{result.offset + 1}-{result.offset + len(result.hits)}" if result.hits else "none"
     total = f"{result.total}" if result.exact_total else f"more than {result.total}"
-    note = {"newest": "; too many to rank: newest first, refine the query", "document": ", in document order"}
+    note = {
+        "indexed": "; too many to rank, in index order: refine the query",
+        "document": ", in document order",
+    }
     lines.append(f"{total} matching sentences (showing {shown}{note.get(result.order, '')})")
     if as_kwic:
         lines += [f"{k.doc_id:>14} p.{k.page or '-':<3} {k.render(width)}" for k in kwic(result, width)]
@@ -61,7 +64,7 @@ def render_table(result: SearchResult, counts: Facets | None, as_kwic: bool, wid
                 lines.append(f"     mentions: {mentions or '-'}  signals: {signals or '-'}")
     if counts is not None:
         lines.append("")
-        over = f"the newest {counts.sample} of " if counts.sample else ""
+        over = f"the first {counts.sample} of " if counts.sample else ""
         lines.append(
             f"facets over {over}{counts.total}{'' if counts.exact_total else '+'} matching sentences"
         )

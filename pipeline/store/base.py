@@ -191,11 +191,11 @@ class CorpusStore(ABC):
         return Compiled(sql, params + wparams, score, score_params, ranked=node is not None)
 
     def select_hits(self, c: Compiled, limit: int, offset: int) -> list[tuple[Any, ...]]:
-        """(sentence id, doc id, page, start, end, text, 0.0) rows, most recently indexed first
+        """(sentence id, doc id, page, start, end, text, 0.0) rows in the order they were indexed
         (the order FTS5 reads natively, so a large result costs no sort)."""
         sql = (
             f'SELECT s.id, s.doc_id, s.page, s.start, s."end", s.text, 0.0 AS score '
-            f"{c.from_where} ORDER BY {c.id_column} DESC LIMIT ? OFFSET ?"
+            f"{c.from_where} ORDER BY {c.id_column} LIMIT ? OFFSET ?"
         )
         return self.query(sql, [*c.params, limit, offset])
 
@@ -214,8 +214,8 @@ class CorpusStore(ABC):
         return int(self.query(sql, [*c.params, cap])[0][0])
 
     def facet_rows(self, c: Compiled, sample: int | None = None) -> list[tuple[Any, ...]]:
-        """(facet, key, status, count) rows over the matching sentences (or the newest `sample`)."""
-        window = f" ORDER BY {c.id_column} DESC LIMIT ?" if sample else ""
+        """(facet, key, status, count) rows over the matching sentences (or the first `sample`)."""
+        window = f" ORDER BY {c.id_column} LIMIT ?" if sample else ""
         j = self.ordered_join
         sql = f"""WITH hits AS MATERIALIZED (SELECT s.id AS id, s.doc_id AS doc_id {c.from_where}{window}),
 per_doc AS MATERIALIZED (SELECT d.force AS force, d.year AS year, h.n AS n

@@ -124,7 +124,7 @@ class SearchResult:
     limit: int
     offset: int
     exact_total: bool = True  # False: more than `total` sentences match (counting stopped)
-    order: str = "rank"  # "rank", "document" (filter-only), or "newest" (too many matches to rank)
+    order: str = "rank"  # "rank", "document" (filter-only), or "indexed" (too many matches to rank)
 
 
 @dataclass
@@ -133,7 +133,7 @@ class Facets:
 
     total: int
     exact_total: bool = True
-    sample: int | None = None  # counts cover only the newest `sample` matches of a larger result
+    sample: int | None = None  # counts cover only the first `sample` matches of a larger result
     measure_status: dict[tuple[str, str], int] = field(default_factory=dict)
     signal: dict[str, int] = field(default_factory=dict)
     force: dict[str | None, int] = field(default_factory=dict)

@@ -19,9 +19,10 @@ MAX_LIMIT = 10_000
 #: Counting stops here; a larger result reports "more than COUNT_CAP" (`exact_total` False).
 COUNT_CAP = 10_000
 #: Results up to this size are ranked (BM25, `pipeline.store.rank`) or put in document order;
-#: larger ones are listed newest first (`order` == "newest"), as ranking them costs too much.
+#: larger ones are listed in the order they were indexed (`order` == "indexed"), which costs
+#: no sort; ranking them would cost too much, so the result says so and the query can be refined.
 RANK_CAP = 2_000
-#: Facets of larger results are counted over the newest FACET_CAP matches (`Facets.sample`).
+#: Facets of larger results are counted over the first FACET_CAP matches (`Facets.sample`).
 FACET_CAP = 5_000
 
 
@@ -66,8 +67,8 @@ def search(
     node = parse(query)
     compiled = store.compile(node, filters)
     terms = positive_terms(node)
-    if store.count_hits(compiled, cap=RANK_CAP + 1) <= RANK_CAP:
-        rows = store.select_hits(compiled, RANK_CAP, 0)
+    rows = store.select_hits(compiled, RANK_CAP + 1, 0)
+    if len(rows) <= RANK_CAP:
         total, exact = len(rows), True
         if node is not None:
             scores = bm25_scores(store, terms, [r[5] for r in rows])
@@ -80,8 +81,11 @@ def search(
         rows = rows[offset : offset + limit]
     else:
         counted = store.count_hits(compiled, cap=COUNT_CAP + 1)
-        total, exact, order = min(counted, COUNT_CAP), counted <= COUNT_CAP, "newest"
-        rows = store.select_hits(compiled, limit, offset)
+        total, exact, order = min(counted, COUNT_CAP), counted <= COUNT_CAP, "indexed"
+        if offset + limit <= len(rows):
+            rows = rows[offset : offset + limit]
+        else:
+            rows = store.select_hits(compiled, limit, offset)
     hits = [
         Hit(
             doc_id=doc_id,
