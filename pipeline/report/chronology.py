@@ -2,7 +2,8 @@
 
 Each mention or signal takes the first date found in its own sentence, else the date (and
 time) in force where its sentence starts: the last absolute or relative date read before it.
-Events before any date come first, in text order; the rest sort by date, time, then position.
+Events before any date come first, in text order; the rest sort by date, time, then position
+(in a sentence, its date first).
 A case split over several documents (`--doc A --doc B`) merges their events on one timeline.
 """
 
@@ -40,11 +41,13 @@ class Event:
     text: str
     sentence: str
     doc_order: int = 0
+    anchor: int = 0  # start of the event's sentence
 
-    def sort_key(self) -> tuple[bool, dt.date, dt.time, int, int, int]:
+    def sort_key(self) -> tuple[bool, dt.date, dt.time, int, int, int, int]:
+        """Date, time, document, sentence; in a sentence its dates first, then text order."""
         kinds = 0 if self.kind in DATE_KINDS else 1
         return (self.date is not None, self.date or dt.date.min, self.time or dt.time.min, self.doc_order,
-                self.start, kinds)  # fmt: skip
+                self.anchor, kinds, self.start)  # fmt: skip
 
     def row(self) -> list[Any]:
         return [
@@ -166,7 +169,11 @@ def _document_events(store: CorpusStore, doc_id: str, order: int, infos: list[Do
 
     def event(when: tuple[dt.date | None, dt.time | None, bool], kind: str, label: str, status: str,
               page: int | None, start: int, end: int, surface: str) -> Event:  # fmt: skip
-        return Event(doc_id, *when, kind, label, status, page, start, end, surface, context(start), order)
+        sent = sentence_at(start)
+        anchor = sent.start if sent else start
+        return Event(
+            doc_id, *when, kind, label, status, page, start, end, surface, context(start), order, anchor
+        )
 
     moments = find_moments(text, int(year) if year is not None else None)
     timeline = _Timeline(moments)

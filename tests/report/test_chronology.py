@@ -92,3 +92,16 @@ def test_a_case_over_two_documents_merges_on_one_timeline(case_store: CorpusStor
 def test_unknown_document_is_a_usage_error(case_store: CorpusStore) -> None:
     with pytest.raises(UsageError, match="no document 'nope'"):
         build_chronology(case_store, "nope")
+
+
+def test_a_sentence_lists_its_date_before_its_mentions(store: CorpusStore) -> None:
+    chron = build_chronology(store, "kent-a")
+    assert [(r[1], r[4], r[5]) for r in chron.rows()] == [
+        ("2022-04-12", "datetime", "2022-04-12"),
+        ("2022-04-12", "mention", "BAIL"),
+        ("2022-04-13", "relative", "2022-04-13"),  # "He breached his bail the next day."
+        ("2022-04-13", "signal", "BREACH_NOT_ACTIONED"),
+        ("2022-04-13", "mention", "BAIL"),
+        ("2022-04-13", "signal", "ORDER_NOT_CONSIDERED"),
+        ("2022-04-13", "mention", "DVPN"),
+    ]

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.cli.main import main
+from pipeline.report import report_chronology
 from tests.report.conftest import CHROMIUM_ARGS
 
 EXPECTED_CSV = {
@@ -89,7 +90,9 @@ def test_filtered_report_and_chronology_cli(
     assert "Traceback" not in err
 
 
-def test_renders_in_headless_chromium(report_dir: Path, chromium: Path, tmp_path: Path) -> None:
+def test_renders_in_headless_chromium(
+    report_dir: Path, corpus_db: Path, chromium: Path, tmp_path: Path
+) -> None:
     from playwright.sync_api import Route, sync_playwright
 
     outside: list[str] = []
@@ -119,6 +122,14 @@ def test_renders_in_headless_chromium(report_dir: Path, chromium: Path, tmp_path
             assert "13" in page.locator("#coverage").inner_text()
             shot = tmp_path / "report.png"
             page.screenshot(path=str(shot), full_page=True)
+
+            report_chronology(str(corpus_db), "kent-a", tmp_path / "case")
+            page.goto((tmp_path / "case" / "index.html").as_uri())
+            assert page.title() == "Case chronology: kent-a"
+            events = page.locator("#events tbody tr")
+            assert events.count() == 7  # 2 dates, 3 mentions, 2 signals
+            assert events.first.locator("td").first.inner_text() == "2022-04-12"
+            page.screenshot(path=str(tmp_path / "chronology.png"), full_page=True)
         finally:
             browser.close()
     assert outside == []
