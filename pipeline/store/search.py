@@ -121,10 +121,15 @@ def facets(store: CorpusStore, query: str = "", filters: Filters | None = None) 
     """Counts of matching sentences by measure x status, signal, force and year."""
     node: Node | None = parse(query)
     compiled = store.compile(node, filters or Filters())
-    total = store.count_hits(compiled, cap=COUNT_CAP + 1)
-    sample = FACET_CAP if total > FACET_CAP else None
-    out = Facets(total=min(total, COUNT_CAP), exact_total=total <= COUNT_CAP, sample=sample)
-    for kind, key, status, count in store.facet_rows(compiled, sample):
+    rows = store.facet_rows(compiled, FACET_CAP + 1)
+    seen = next(int(count) for kind, _, _, count in rows if kind == "t")
+    if seen > FACET_CAP:  # too many: count them (capped) and take the facets of the first FACET_CAP
+        total = store.count_hits(compiled, cap=COUNT_CAP + 1)
+        rows = store.facet_rows(compiled, FACET_CAP)
+        out = Facets(total=min(total, COUNT_CAP), exact_total=total <= COUNT_CAP, sample=FACET_CAP)
+    else:
+        out = Facets(total=seen)
+    for kind, key, status, count in rows:
         n = int(count)
         if kind == "m":
             out.measure_status[(key, status)] = n

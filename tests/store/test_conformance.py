@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 
 from pipeline.store import CorpusStore, Filters, facets, kwic, search
@@ -158,3 +160,21 @@ def test_fixture_records_are_valid() -> None:
     for record in records():
         for entity in record["entities"]:
             assert record["text"][entity["start"] : entity["end"]] == entity["text"]
+
+
+def test_large_results_are_capped_and_flagged(corpus: CorpusStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    search_module = importlib.import_module("pipeline.store.search")
+
+    full = search(corpus, "the", Filters(), limit=50)
+    assert full.order == "rank" and full.total > 5
+    monkeypatch.setattr(search_module, "RANK_CAP", 3)
+    monkeypatch.setattr(search_module, "COUNT_CAP", 5)
+    monkeypatch.setattr(search_module, "FACET_CAP", 4)
+    capped = search(corpus, "the", Filters(), limit=2, offset=1)
+    assert (capped.order, capped.total, capped.exact_total) == ("indexed", 5, False)
+    ids = [h.sentence_id for h in search(corpus, "the", Filters(), limit=10).hits]
+    assert ids == sorted(ids) and len(ids) == len(full.hits)
+    assert [h.sentence_id for h in capped.hits] == ids[1:3]
+    f = facets(corpus, "the")
+    assert (f.sample, f.total, f.exact_total) == (4, 5, False)
+    assert sum(f.force.values()) == 4
