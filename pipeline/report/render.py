@@ -45,13 +45,27 @@ def write_text_atomic(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """Text from documents that a spreadsheet would run as a formula gets a leading quote."""
+    if isinstance(value, str) and value.startswith(_FORMULA):
+        try:
+            float(value)
+            return value
+        except ValueError:
+            return "'" + value
+    return value
+
+
 def write_csv(table: Table, out: Path) -> Path:
-    """`<out>/<name>.csv` with a header row; written atomically."""
+    """`<out>/<name>.csv` with a header row; written atomically; formula-like text defused."""
     path = out / f"{table.name}.csv"
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(table.columns)
-    writer.writerows(table.rows)
+    writer.writerows([safe_cell(v) for v in row] for row in table.rows)
     write_text_atomic(path, buf.getvalue())
     return path
 
