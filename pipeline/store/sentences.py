@@ -20,28 +20,31 @@ _ABBREVIATIONS = {
     "eg", "e.g", "ie", "i.e", "etc", "approx", "ref", "vs", "v", "co", "ltd", "para", "fig", "cf", "al",
 }  # fmt: skip
 
-_END_PUNCT = re.compile(r"""[.!?]+["')\]]*\s+(?=["'(\[]?[A-Z0-9])""")
-_BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n\s*")
-# A line break followed by a bullet, a date/time stamp or a "Heading:" starts a new entry.
-_ENTRY_BREAK = re.compile(
-    r"\n\s*(?=[-*\u2022\u25aa]\s|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{1,2}:\d{2}\b"
-    r"|\d{4}-\d{2}-\d{2}|[A-Z][\w ]{0,30}:)"
+_END_PUNCT = re.compile(r"""[.!?]["')\]]*\s+(?=["'(\[]?[A-Z0-9])""")
+_NEWLINES = re.compile(r"\n\s*")
+# A line that starts with a bullet, a date/time stamp or a "Heading:" starts a new entry.
+_ENTRY_START = re.compile(
+    r"[-*\u2022\u25aa]\s|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{1,2}:\d{2}\b|\d{4}-\d{2}-\d{2}|[A-Z][\w ]{0,30}:"
 )
-_LINE_AFTER_STOP = re.compile(r"(?<=[.!?:;])[ \t]*\n\s*")
 
 
 def _rule_boundaries(text: str) -> set[int]:
     cuts: set[int] = set()
     for m in _END_PUNCT.finditer(text):
-        before = text[max(0, m.start() - 24) : m.start()].rsplit(None, 1)
-        last_word = before[-1].lower().rstrip(".") if before else ""
-        if text[m.start()] == "." and last_word.lstrip("(\"'") in _ABBREVIATIONS:
-            continue
-        if text[m.start()] == "." and len(last_word) == 1 and last_word.isalpha():
-            continue  # an initial: "J. Smith"
+        at = m.start()
+        if text[at] == ".":
+            before = text[max(0, at - 24) : at].rsplit(None, 1)
+            last_word = before[-1].lower().rstrip(".").lstrip("(\"'") if before else ""
+            if last_word in _ABBREVIATIONS or (len(last_word) == 1 and last_word.isalpha()):
+                continue  # "PC. Jones", "e.g. Bail", an initial: "J. Smith"
         cuts.add(m.end())
-    for pattern in (_BLANK_LINE, _ENTRY_BREAK, _LINE_AFTER_STOP):
-        cuts.update(m.end() for m in pattern.finditer(text))
+    for m in _NEWLINES.finditer(text):
+        j = m.start() - 1
+        while j >= 0 and text[j] in " \t\r":
+            j -= 1
+        blank_line = text.count("\n", m.start(), m.end()) > 1
+        if blank_line or (j >= 0 and text[j] in ".!?:;") or _ENTRY_START.match(text, m.end()):
+            cuts.add(m.end())
     return cuts
 
 
