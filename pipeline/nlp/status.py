@@ -10,6 +10,7 @@ How a status is chosen, for one entity:
 1. Cues are matched (PhraseMatcher on NORM, a few token patterns) only in sentences that
    hold an entity. A cue match inside a longer cue match is dropped, so "not told" (a
    pseudo cue that decides nothing) hides "not", and "should have" hides "should".
+   A `break` cue ("and the", "and he") starts a new clause: no cue reaches across it.
 2. A *negator* ("not", "never", "no one" ...) that ends at most `window` tokens before a
    `negatable` cue flips that cue to its `negated_status` ("was not considered" ->
    not_used, "not granted" -> refused, "not extended" -> ended). Negators do nothing else,
@@ -75,6 +76,7 @@ VERB_TERMINATORS = frozenset({"and", ",", "then", "-", "&", "or", "/", "for"})
 DEFAULT_RULES = "configs/status_rules.jsonl"
 RULES_FILE = "status_rules.jsonl"
 NEWLINE = "\\n"
+BREAK = "<break>"  # marks the first token of a `break` cue; a terminator for every rule
 COORDINATION = frozenset(
     {"vs", "v", "versus", "plus", "even", "also"}
     | {",", "and", "or", "nor", "/", "&", "a", "an", "the", "any", "no", "either", "neither", "-"}
@@ -86,7 +88,7 @@ class CueRule:
     """One cue rule: what it matches, which status it gives, and how far it reaches."""
 
     key: str
-    role: str  # "status", "negator" or "pseudo"
+    role: str  # "status", "negator", "pseudo" or "break"
     status: str | None
     direction: str
     scope: int
@@ -170,8 +172,8 @@ def parse_rules(lines: Iterable[dict[str, Any]], source: str = "<rules>") -> Rul
         status = obj.get("status")
         if role == "status" and status not in STATUSES:
             raise InputError(f"{where}: status {status!r} is not one of {', '.join(STATUSES)}")
-        if role not in ("status", "negator", "pseudo"):
-            raise InputError(f"{where}: role {role!r} is not status, negator or pseudo")
+        if role not in ("status", "negator", "pseudo", "break"):
+            raise InputError(f"{where}: role {role!r} is not status, negator, pseudo or break")
         direction = str(obj.get("direction", "bidirectional"))
         if direction not in DIRECTIONS:
             raise InputError(f"{where}: direction {direction!r} is not one of {', '.join(DIRECTIONS)}")
@@ -194,7 +196,8 @@ def parse_rules(lines: Iterable[dict[str, Any]], source: str = "<rules>") -> Rul
                     obj.get("terminators", ["@default"] if "default" in ruleset.sets else []),
                     ruleset.sets,
                     where,
-                ),
+                )
+                | ({BREAK} if not obj.get("through_entities") else set()),
                 priority=int(obj.get("priority", DEFAULT_PRIORITY.get(str(status), 0))),
                 requires_label=frozenset(obj.get("requires_label", ())),
                 excludes_label=frozenset(obj.get("excludes_label", ())),
@@ -324,6 +327,8 @@ class StatusComponent:
             off = sent.start
             found += [(by_id[m], s + off, e + off) for m, s, e in self.patterns(sent)]
         found = [m for m in found if not m[0].match_case or sent.doc[m[1] : m[2]].text in m[0].cues]
+        breaks = [m for m in found if m[0].role == "break"]  # breaks hide nothing
+        found = [m for m in found if m[0].role != "break"]
         # drop any match strictly inside a longer one (longest cue wins)
         # a longer match hides every shorter match inside it ("not told" hides "not")
         found.sort(key=lambda m: (m[1] - m[2], m[1]))
@@ -332,7 +337,7 @@ class StatusComponent:
             if any(ks <= s and e <= ke and (ke - ks) > (e - s) for _, ks, ke in kept):
                 continue
             kept.append((rule, s, e))
-        return kept
+        return kept + breaks
 
     def cues(self, sent: Span, ents: Iterable[Span] = (), keys: TokenKeys | None = None) -> list[Cue]:
         """The status cues of a sentence, with negation applied.
@@ -343,6 +348,9 @@ class StatusComponent:
         doc = sent.doc
         keys = keys or TokenKeys(sent)
         matches = self._matches(sent)
+        for rule, s, _ in matches:
+            if rule.role == "break" and s > keys.offset:  # a new clause starts here
+                keys.keys[s - keys.offset] = BREAK
         negators = [(r, s, e) for r, s, e in matches if r.role == "negator"]
         out: list[Cue] = []
         for ent in ents:

@@ -310,3 +310,23 @@ def full() -> Language:
 def test_through_the_full_pipeline(full: Language, text: str, expected: dict[str, str]) -> None:
     doc = full(text)
     assert {e.label_: e._.status for e in doc.ents} == expected
+
+
+def _multi_cases() -> list[tuple[str, list[tuple[str, str, str]]]]:
+    grouped: dict[str, list[tuple[str, str, str]]] = {}
+    path = Path(__file__).with_name("status_multi_cases.txt")
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            text, mention, label, expected = (part.strip() for part in line.split(" || "))
+            grouped.setdefault(text, []).append((mention, label, expected))
+    return list(grouped.items())
+
+
+MULTI_CASES = _multi_cases()
+
+
+@pytest.mark.parametrize(("text", "mentions"), MULTI_CASES, ids=[c[0][:50] for c in MULTI_CASES])
+def test_each_mention_of_a_sentence(nlp: Language, text: str, mentions: list[tuple[str, str, str]]) -> None:
+    ordered = sorted(mentions, key=lambda m: text.index(m[0]))
+    doc = annotate(nlp, text, [(m, lab) for m, lab, _ in ordered])
+    assert [e._.status for e in doc.ents] == [want for _, _, want in ordered]
