@@ -173,7 +173,7 @@ class PdfReader(Reader):
         text_methods = {m for m, ok in zip(methods, has_text, strict=True) if ok}
         status = Status.OCR if text_methods == {"ocr"} else Status.OK
         doc = Document(id=source_id, text=text, pages=pages, meta=meta)
-        return SourceResult(status=status, reason="", pages=n_pages, documents=[doc])
+        return SourceResult(status=status, reason=_partial_reason(outs), pages=n_pages, documents=[doc])
 
     def _page(self, pdf: Any, index: int, options: ReadOptions, plumber: _Plumber) -> PageOut:
         out = PageOut()
@@ -284,6 +284,18 @@ def pdf_metadata(pdf: Any) -> dict[str, str]:
         if value and value.lower() not in _PLACEHOLDERS:
             out[name] = value
     return out
+
+
+def _partial_reason(outs: list[PageOut]) -> str:
+    """A note for the manifest when some pages could not be read, else ""."""
+    notes = []
+    skipped = [o for o in outs if o.method == "skipped_ocr"]
+    if skipped:
+        notes.append(f"{len(skipped)} of {len(outs)} pages image-only, not OCR'd ({skipped[0].skip_reason})")
+    failed = [o for o in outs if o.error]
+    if failed:
+        notes.append(f"{len(failed)} of {len(outs)} pages unreadable ({failed[0].error})")
+    return "; ".join(notes)
 
 
 def _empty_reason(outs: list[PageOut]) -> str:

@@ -130,7 +130,9 @@ def test_mixed_text_and_scan_is_ok(tmp_path: Path, tesseract: str) -> None:
 
 
 def test_ocr_off_skips_scanned_pages(tmp_path: Path) -> None:
-    doc = only_doc(read(pf.scanned_pdf(tmp_path / "mixed.pdf", text_page_first=True), ocr=False))
+    result = read(pf.scanned_pdf(tmp_path / "mixed.pdf", text_page_first=True), ocr=False)
+    assert result.status is Status.OK and result.reason == "1 of 2 pages image-only, not OCR'd (OCR is off)"
+    doc = only_doc(result)
     assert doc.meta["methods"] == ["text", "skipped_ocr"]
     assert page_text(doc, 2) == ""
     with pytest.raises(ReadFailure) as err:
