@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from pipeline.errors import UsageError
@@ -31,9 +31,6 @@ class Compiled:
 
     from_where: str
     params: list[Any]
-    score: str
-    score_params: list[Any] = field(default_factory=list)
-    ranked: bool = False
     id_column: str = "s.id"
     #: A cheaper FROM ... WHERE ... with the same rows, for counting (None: use from_where).
     count_from_where: str | None = None
@@ -124,8 +121,8 @@ class CorpusStore(ABC):
         return out
 
     @abstractmethod
-    def _text_match(self, node: Node) -> tuple[list[str], list[str], list[Any], str, list[Any]]:
-        """(extra FROM tables, WHERE conditions, their params, score expression, score params)."""
+    def _text_match(self, node: Node) -> tuple[list[str], list[str], list[Any]]:
+        """(extra FROM tables, WHERE conditions, their params) matching the full-text query."""
 
     def compile(self, node: Node | None, filters: Filters) -> Compiled:
         """Select the sentences matching a parsed query and filters (see `Compiled`)."""
@@ -152,9 +149,7 @@ class CorpusStore(ABC):
         elif (filters.has_document or filters.doc_id) and node is None:
             tables.append("documents d")
             where.append("s.doc_id = d.id")
-        text_tables, text_where, text_params, score, score_params = (
-            self._text_match(node) if node is not None else ([], [], [], "0.0", [])
-        )
+        text_tables, text_where, text_params = self._text_match(node) if node is not None else ([], [], [])
         if node is not None and not tables:
             tables += text_tables
             tables.append("sentences s")
@@ -188,7 +183,7 @@ class CorpusStore(ABC):
         sql = f"FROM {f' {self.ordered_join} '.join(tables)}"
         if where:
             sql += " WHERE " + " AND ".join(where)
-        return Compiled(sql, params + wparams, score, score_params, ranked=node is not None)
+        return Compiled(sql, params + wparams)
 
     def select_hits(self, c: Compiled, limit: int, offset: int) -> list[tuple[Any, ...]]:
         """(sentence id, doc id, page, start, end, text, 0.0) rows in the order they were indexed

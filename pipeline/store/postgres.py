@@ -144,9 +144,8 @@ class PostgresStore(CorpusStore):
         except psycopg.Error as exc:
             raise UsageError(f"search failed: {_first_line(exc)}") from None
 
-    def _text_match(self, node: Node) -> tuple[list[str], list[str], list[Any], str, list[Any]]:
-        q = to_tsquery(node)
-        return [], ["s.tsv @@ CAST(? AS tsquery)"], [q], "ts_rank(s.tsv, CAST(? AS tsquery))", [q]
+    def _text_match(self, node: Node) -> tuple[list[str], list[str], list[Any]]:
+        return [], ["s.tsv @@ CAST(? AS tsquery)"], [to_tsquery(node)]
 
     # -- writing ---------------------------------------------------------------------------
     def _delete(self, doc_ids: list[str]) -> None:

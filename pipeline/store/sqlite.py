@@ -181,23 +181,18 @@ class SQLiteStore(CorpusStore):
                 if value:
                     where.append(f"d.date {op} ?")
                     params.append(value)
-        score = "-bm25(sentences_fts, 1.0, 0.0)" if node is not None else "0.0"
         return Compiled(
             f"{sql} WHERE {' AND '.join(where)}",
             params,
-            score,
-            ranked=node is not None,
             id_column="sentences_fts.rowid",
             count_from_where=None if len(where) > 2 else "FROM sentences_fts WHERE sentences_fts MATCH ?",
         )
 
-    def _text_match(self, node: Node) -> tuple[list[str], list[str], list[Any], str, list[Any]]:
+    def _text_match(self, node: Node) -> tuple[list[str], list[str], list[Any]]:
         return (
             ["sentences_fts"],
             ["sentences_fts.rowid = s.id", "sentences_fts MATCH ?"],
-            [to_fts5(node)],
-            "-bm25(sentences_fts, 1.0, 0.0)",
-            [],
+            [f"text : ({to_fts5(node)})"],
         )
 
     # -- writing ---------------------------------------------------------------------------
