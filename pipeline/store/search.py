@@ -61,7 +61,9 @@ def search(
     limit: int = 20,
     offset: int = 0,
 ) -> SearchResult:
-    """Sentences matching `query` and `filters`, best first (by document order for filter-only searches)."""
+    """Sentences matching `query` and `filters`: best first (BM25; ties by document id, offset),
+    in document order for a filter-only search, and in index order past RANK_CAP matches
+    (`SearchResult.order` says which; `exact_total` is False past COUNT_CAP)."""
     filters = filters or Filters()
     _check_page(limit, offset)
     node = parse(query)
