@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from pipeline.ingest.clean import normalise_line
 from pipeline.ingest.pdf_layout import Segment
 
 MIN_FILLED = 0.3  # share of non-empty cells below which a "table" is decoration or noise
@@ -27,7 +28,7 @@ class TablePage:
 
 
 def _cell(value: Any) -> str:
-    return " ".join(str(value).split()) if value is not None else ""
+    return normalise_line(" ".join(str(value).split())) if value is not None else ""
 
 
 def _merged_rows(raw: list[list[Any]]) -> bool:
