@@ -100,13 +100,18 @@ def should_join(
 def dehyphenate(
     lines: list[str], words: set[str] | None = None, compounds: set[str] | None = None
 ) -> list[str]:
-    """Rejoin words split by a hyphen at a line end; the rest of the word moves up a line."""
+    """Rejoin words split by a hyphen at a line end; the rest of the word moves up a line.
+
+    One blank line may stand between the halves: a column or block break, since a paragraph
+    does not end in a broken word.
+    """
     out = list(lines)
     for i in range(len(out) - 1):
         m = _HYPHEN_END.search(out[i])
         if not m:
             continue
-        nxt = out[i + 1].lstrip()
+        j = i + 2 if not out[i + 1].strip() and i + 2 < len(out) else i + 1
+        nxt = out[j].lstrip()
         w = _WORD_START.match(nxt)
         if not w:
             continue
@@ -118,7 +123,7 @@ def dehyphenate(
         tail = re.match(r"^[^\s]*", rest)
         attach = tail.group(0) if tail else ""
         out[i] = out[i][: m.end(1)] + right + attach
-        out[i + 1] = rest[len(attach):].lstrip() or _MOVED
+        out[j] = rest[len(attach):].lstrip() or _MOVED
     return [ln for ln in out if ln is not _MOVED]
 
 

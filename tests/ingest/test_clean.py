@@ -65,6 +65,11 @@ def test_dehyphenate_moves_rest_of_word_up() -> None:
     assert dehyphenate(lines) == ["applied for a protection", "notice, then", "a non-", "molestation order"]
 
 
+def test_dehyphenate_across_a_column_break() -> None:
+    assert dehyphenate(["bottom of the first col-", "", "umn goes on"]) == ["bottom of the first column", "",
+                                                                            "goes on"]
+
+
 def test_dehyphenate_keeps_punctuation_and_drops_emptied_line() -> None:
     assert dehyphenate(["was arres-", "ted.", "Next"]) == ["was arrested.", "Next"]
 
