@@ -13,6 +13,7 @@ Cleaning (ligatures, quotes, hyphens, running heads) is `pipeline.ingest.clean`.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -230,6 +231,8 @@ class _Plumber:
             if self.pdf is None:
                 import pdfplumber
 
+                # pdfminer logs every repaired oddity of a damaged file; the outcome is what counts.
+                logging.getLogger("pdfminer").setLevel(logging.ERROR)
                 self.pdf = pdfplumber.open(self.path, password=self.password or "")
             page = self.pdf.pages[index]
             try:
