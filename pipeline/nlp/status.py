@@ -131,6 +131,21 @@ class Cue:
         return self.doc[self.start : self.end].text
 
 
+@dataclass(frozen=True)
+class SentenceDefault:
+    """The status of an uncued mention in a sentence with one of `any_of` and none of `none_of`."""
+
+    status: str
+    any_of: frozenset[str]
+    none_of: frozenset[str]
+    no_digits: bool = False
+
+    def applies(self, words: set[str], text: str) -> bool:
+        if self.no_digits and any(ch.isdigit() for ch in text):
+            return False
+        return bool(words & self.any_of) and not words & self.none_of
+
+
 @dataclass
 class RuleSet:
     """Parsed rules plus the named terminator sets they refer to."""
@@ -138,6 +153,7 @@ class RuleSet:
     rules: list[CueRule] = field(default_factory=list)
     sets: dict[str, frozenset[str]] = field(default_factory=dict)
     defaults: dict[str, str] = field(default_factory=dict)
+    sentence_defaults: list[SentenceDefault] = field(default_factory=list)
 
 
 def _words(items: Iterable[str], sets: dict[str, frozenset[str]], where: str) -> frozenset[str]:
@@ -168,6 +184,15 @@ def parse_rules(lines: Iterable[dict[str, Any]], source: str = "<rules>") -> Rul
                 raise InputError(f"{where}: default status {obj.get('status')!r} is not a status")
             for word in obj.get("last_word", []):
                 ruleset.defaults[str(word).lower()] = str(obj["status"])
+            if "sentence_any" in obj:
+                ruleset.sentence_defaults.append(
+                    SentenceDefault(
+                        status=str(obj["status"]),
+                        any_of=frozenset(w.lower() for w in obj["sentence_any"]),
+                        none_of=frozenset(w.lower() for w in obj.get("sentence_none", [])),
+                        no_digits=bool(obj.get("no_digits", False)),
+                    )
+                )
             continue
         status = obj.get("status")
         if role == "status" and status not in STATUSES:
@@ -461,11 +486,21 @@ class StatusComponent:
                 best, winner = rank, cue
         return winner
 
-    def default_status(self, ent: Span) -> str:
-        """Status of an entity no cue reaches: a `default` rule for its last word, else used."""
-        if not self.ruleset.defaults:
-            return DEFAULT_STATUS
-        return self.ruleset.defaults.get(ent.text.lower().rsplit(None, 1)[-1], DEFAULT_STATUS)
+    def default_status(self, ent: Span, keys: TokenKeys | None = None) -> str:
+        """Status of an entity no cue reaches: a `default` rule for its last word or its
+        sentence (e.g. present tense with no case details -> generic), else used."""
+        by_word = (
+            self.ruleset.defaults.get(ent.text.lower().rsplit(None, 1)[-1]) if self.ruleset.defaults else None
+        )
+        if by_word:
+            return by_word
+        if self.ruleset.sentence_defaults:
+            sent = ent.sent if ent.doc.has_annotation("SENT_START") else ent.doc[:]
+            words = set(keys.keys) if keys is not None else {t.norm_ for t in sent}
+            for rule in self.ruleset.sentence_defaults:
+                if rule.applies(words, sent.text):
+                    return rule.status
+        return DEFAULT_STATUS
 
     def _sentences(self, index: DocIndex) -> Iterator[tuple[Span, list[Span]]]:
         """Each sentence that holds entities, with its entities (in order)."""
@@ -494,7 +529,7 @@ class StatusComponent:
             cues = self.cues(sent, ents, keys)
             for ent in ents:
                 cue = self.choose(ent, cues, ents, keys) if cues else None
-                ent._.status = cue.status if cue else self.default_status(ent)
+                ent._.status = cue.status if cue else self.default_status(ent, keys)
                 ent._.status_cue = cue.text if cue else None
         return doc
 
@@ -511,7 +546,7 @@ class StatusComponent:
                     {
                         "text": ent.text,
                         "label": ent.label_,
-                        "status": cue.status if cue else self.default_status(ent),
+                        "status": cue.status if cue else self.default_status(ent, keys),
                         "cue": cue.text if cue else None,
                         "rule": cue.rule.key if cue else None,
                         "negated": cue.negated if cue else False,
