@@ -114,7 +114,7 @@ def add_routes(app: FastAPI, web: WebApp) -> None:
                 filters = form.filters()
                 result = search(store, form.q, filters, PAGE_SIZE, (page - 1) * PAGE_SIZE)
                 counts = facets(store, form.q, filters)
-                extra = views.extra_facets(store, form.q, filters)
+                extra = views.extra_facets(store, form.q, filters, counts.sample)
             except UsageError as exc:  # a bad query or filter is shown on the page, never a crash
                 context["error"] = str(exc)
                 audit.record(
@@ -190,43 +190,16 @@ def add_routes(app: FastAPI, web: WebApp) -> None:
 
     @app.get("/dashboard", response_class=HTMLResponse)
     def dashboard(request: Request, measure: Annotated[str, Query(max_length=40)] = "") -> Response:
+        if measure and measure not in labels.measures():
+            raise UsageError(f"unknown measure {measure!r}")
         with web.signed_in(request) as (store, session):
-            chosen = (measure,) if measure else ()
-            base = Filters(measure=chosen)
-            overall = facets(store, "", base)
-            with_measure = facets(store, "", Filters(measure=chosen, status=tuple(labels.statuses())))
-            with_signal = facets(store, "", Filters(measure=chosen, signal=tuple(labels.signals())))
+            board = views.dashboard(store, measure)
             audit.record(store, session.user.name, client_ip(request), "dashboard", measure=measure)
-            measures = [m for m in labels.measures() if any(k[0] == m for k in overall.measure_status)]
-            charts = [
-                views.bar_chart(
-                    "Sentences with a measure mention, by year",
-                    [(str(y or "undated"), n) for y, n in with_measure.year.items()],
-                    False,
-                ),
-                views.bar_chart(
-                    "Sentences with a missed-opportunity signal, by year",
-                    [(str(y or "undated"), n) for y, n in with_signal.year.items()],
-                    False,
-                ),
-                views.bar_chart(
-                    "Sentences with a measure mention, by force",
-                    [(f or "unknown", n) for f, n in with_measure.force.items()],
-                ),
-                views.bar_chart(
-                    "Sentences with a missed-opportunity signal, by force",
-                    [(f or "unknown", n) for f, n in with_signal.force.items()],
-                ),
-                views.bar_chart("Signals", list(overall.signal.items())),
-            ]
             return web.render(
                 "dashboard.html",
                 session=session,
-                overall=overall,
-                measures=measures,
+                board=board,
                 statuses=labels.statuses(),
-                charts=charts,
-                counts=store.counts(),
                 measure=measure,
                 all_measures=labels.measures(),
             )
@@ -313,4 +286,5 @@ def _options(store: Any, form: SearchForm) -> dict[str, Any]:
         "forces": sorted(set(views.forces(store)) | set(form.force)),
         "doc_types": sorted(set(views.doc_types(store)) | set(form.doc_type)),
         "describe": labels.describe,
+        "export_cap": MAX_LIMIT,
     }

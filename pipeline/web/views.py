@@ -264,10 +264,14 @@ def hit_views(store: CorpusStore, result: SearchResult) -> list[dict[str, Any]]:
 
 
 # -- facets the store does not count ----------------------------------------------------------
-def extra_facets(store: CorpusStore, query: str, filters: Filters) -> dict[str, dict[str | None, int]]:
-    """Matching sentences by measure, by status and by document type (exact, one query)."""
+def extra_facets(
+    store: CorpusStore, query: str, filters: Filters, sample: int | None = None
+) -> dict[str, dict[str | None, int]]:
+    """Matching sentences by measure, by status and by document type, in one query; over the
+    first `sample` matches when the store's facets were sampled (`Facets.sample`)."""
     compiled = store.compile(parse(query), filters)
-    sql = f"""WITH hits AS MATERIALIZED (SELECT s.id AS id, s.doc_id AS doc_id {compiled.from_where})
+    window = f" ORDER BY {compiled.id_column} LIMIT ?" if sample else ""
+    sql = f"""WITH hits AS MATERIALIZED (SELECT s.id AS id, s.doc_id AS doc_id {compiled.from_where}{window})
 SELECT 'measure', m.label, count(DISTINCT m.sentence_id) FROM hits h JOIN mentions m ON m.sentence_id = h.id
   GROUP BY m.label
 UNION ALL SELECT 'status', m.status, count(DISTINCT m.sentence_id)
@@ -275,9 +279,57 @@ UNION ALL SELECT 'status', m.status, count(DISTINCT m.sentence_id)
 UNION ALL SELECT 'doc_type', d.doc_type, count(*) FROM hits h JOIN documents d ON d.id = h.doc_id
   GROUP BY d.doc_type"""
     out: dict[str, dict[str | None, int]] = {"measure": {}, "status": {}, "doc_type": {}}
-    for kind, key, count in store.query(sql, compiled.params):
+    for kind, key, count in store.query(sql, [*compiled.params, sample] if sample else compiled.params):
         out[kind][key] = int(count)
     return out
+
+
+@dataclass
+class Dashboard:
+    """Exact corpus-wide counts (mentions, signals) for the dashboard, optionally for one measure."""
+
+    totals: dict[str, int]
+    matrix: dict[tuple[str, str], int]
+    measures: list[str]
+    charts: list[Chart]
+
+
+def dashboard(store: CorpusStore, measure: str = "") -> Dashboard:
+    """Measure x status, signal counts and trends by year and force, from the report's aggregates
+    (documents in scope: all, or those mentioning `measure`; mention counts then keep only it)."""
+    from pipeline.report.tables import Aggregator
+
+    agg = Aggregator(store, "", Filters(measure=(measure,) if measure else ()))
+    keep = (lambda label: label == measure) if measure else (lambda label: True)
+    matrix = {(m, st): int(n) for m, st, n in agg.measure_status() if keep(m)}
+
+    def by(dim: str, rows: list[tuple[Any, ...]], mentions: bool) -> list[tuple[str, int]]:
+        sums: dict[Any, int] = {}
+        for row in rows:
+            key, label, n = row[0], row[1], row[3] if mentions else row[2]
+            if not mentions or keep(label):
+                sums[key] = sums.get(key, 0) + int(n)
+        if dim == "year":
+            order = sorted(sums, key=lambda k: (k is None, k or 0))
+        else:
+            order = sorted(sums, key=lambda k: (-sums[k], str(k)))
+        unknown = "undated" if dim == "year" else "unknown"
+        return [(str(k) if k is not None else unknown, sums[k]) for k in order]
+
+    signal_rows = sorted(((g, int(n)) for g, n, _, _ in agg.signal_counts()), key=lambda r: (-r[1], r[0]))
+    by_year_m, by_force_m = agg.measure_status("year"), agg.measure_status("force")
+    by_year_s, by_force_s = agg.signal_counts("year"), agg.signal_counts("force")
+    what = f"{measure} mentions" if measure else "Measure mentions"
+    charts = [
+        bar_chart(f"{what} by year", by("year", by_year_m, True), False),
+        bar_chart("Missed-opportunity signals by year", by("year", by_year_s, False), False),
+        bar_chart(f"{what} by force", by("force", by_force_m, True)),
+        bar_chart("Missed-opportunity signals by force", by("force", by_force_s, False)),
+        bar_chart("Signals", signal_rows),
+    ]
+    present = {m for m, _ in matrix}
+    measures = [m for m in labels.measures() if m in present]
+    return Dashboard(agg.totals(), matrix, measures, charts)
 
 
 def doc_types(store: CorpusStore) -> list[str]:

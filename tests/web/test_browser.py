@@ -115,11 +115,14 @@ def shots() -> Path:
 def _sign_in_by_keyboard(page: Any, base: str, user: tuple[str, str]) -> None:
     page.goto(base + "/")
     assert page.url.startswith(base + "/login?next=")
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'username'")
     page.keyboard.type(user[0])  # the user name field has focus
     page.keyboard.press("Tab")
     page.keyboard.type(user[1])
-    page.keyboard.press("Enter")
-    page.wait_for_url(base + "/")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    error = page.locator("p.error")
+    assert page.url == base + "/", error.inner_text() if error.count() else page.url
 
 
 def _no_sideways_scroll(page: Any) -> bool:

@@ -127,15 +127,27 @@ def test_csv_cells_never_start_a_formula() -> None:
     assert csv_cell("plain") == "plain" and csv_cell(None) == "" and csv_cell(3) == "3"
 
 
-def test_dashboard_matrix_matches_facets(viewer: TestClient, db: str) -> None:
+def test_dashboard_counts_every_mention(viewer: TestClient, db: str) -> None:
     html = main_of(viewer.get("/dashboard").text)
     with open_store(db) as store:
-        counts = facets(store, "", Filters())
-    for (measure, status), n in counts.measure_status.items():
+        rows = store.query("SELECT label, status, count(*) FROM mentions GROUP BY label, status")
+        by_force = dict(
+            store.query(
+                "SELECT d.force, count(*) FROM mentions m JOIN documents d ON d.id = m.doc_id "
+                "GROUP BY d.force"
+            )
+        )
+    assert len(rows) >= 8
+    for measure, status, n in rows:
         assert f'<a href="/?measure={measure}&amp;status={status}">{n}</a>' in html
-    assert html.count("<svg") == 5 and "Kent" in html and "2023" in html
+    assert html.count("<svg") == 5
+    chart = html[html.index("Measure mentions by force") :]
+    for force, n in by_force.items():
+        assert f"<title>{force}: {n}</title>" in chart
     one = main_of(viewer.get("/dashboard", params={"measure": "DVPO"}).text)
-    assert "lab-DASH" not in one[one.index('id="matrix"') : one.index("</table>")]
+    matrix = one[one.index('id="matrix"') : one.index("</table>")]
+    assert "lab-DVPO" in matrix and "lab-DASH" not in matrix
+    assert viewer.get("/dashboard", params={"measure": "BOGUS"}).status_code == 400
 
 
 def test_kwic_aligns_every_mention_of_a_measure(viewer: TestClient, db: str) -> None:
