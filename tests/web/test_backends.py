@@ -58,3 +58,30 @@ def test_audit_round_trip(store: CorpusStore) -> None:
     assert [r.action for r in audit.entries(store, action="login")] == ["login"]
     assert len(audit.entries(store, limit=2)) == 2
     assert execute(store, "SELECT count(*) FROM web_audit")[0][0] == 3
+
+
+def test_page_data_is_the_same_on_both_back_ends(store: CorpusStore) -> None:
+    from pipeline.store import Filters, search
+    from pipeline.web import views
+    from tests.web.corpus import records
+
+    store.index_records(records())
+    doc = views.load_document(store, "kent-001")
+    assert doc is not None and [p.number for p in doc.pages] == [1, 2, 3]
+    assert [(m["n"], m["label"], m["status"], m["page"]) for m in doc.mentions] == [
+        (1, "DASH", "used", 1),
+        (2, "BAIL", "used", 2),
+        (3, "DVPO", "breached", 2),
+    ]
+    assert ("reader", "pdf") in doc.facts and doc.meta["force"] == "Kent"
+    assert [(g.n, g.labels, g.page) for g in doc.sentences][0] == (1, ["BREACH_NOT_ACTIONED"], 2)
+    extra = views.extra_facets(store, "DVPO", Filters())
+    assert extra["measure"] == {"DVPO": 3}
+    assert extra["status"] == {"breached": 1, "not_used": 1, "considered": 1}
+    assert extra["doc_type"] == {"case_file": 2, "inspection_report": 1}
+    assert views.extra_facets(store, "DVPO", Filters(), sample=1)["measure"] == {"DVPO": 1}
+    hits = views.hit_views(store, search(store, "breached", Filters()))
+    assert [h["anchor"] for h in hits] == ["m3"]
+    board = views.dashboard(store)
+    assert board.matrix[("DVPO", "breached")] == 1 and board.totals["documents"] == len(records())
+    assert views.dashboard(store, "DVPO").measures == ["DVPO"]
