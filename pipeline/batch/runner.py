@@ -225,6 +225,11 @@ def _to_read(
     todo: list[tuple[Path, str]] = []
     seen: set[str] = set()
     for path in files:
+        if not path.is_file():  # a FIFO, device or broken link: reading it could block or fail
+            bar.step(path.name)
+            bar.note(f"vawg: warning: {path}: not a regular file; skipped")
+            summary.counts[Status.UNSUPPORTED.value] += 1
+            continue
         try:
             sha = sha256_file(path)
         except OSError as exc:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import stat
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pipeline.ingest.base import ReadFailure, ReadOptions, Status, reader_for, sha256_file, source_id
 from pipeline.records import Document
@@ -77,7 +79,10 @@ def read_source(
     started = time.perf_counter()
     outcome = Outcome(source=label or str(path), sha256=sha256 or "", status=Status.CORRUPT)
     try:
-        size = path.stat().st_size
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):
+            raise ReadFailure(Status.UNSUPPORTED, "not a regular file")
+        size = st.st_size
         if not outcome.sha256:
             outcome.sha256 = sha256_file(path)
         if size > options.max_bytes:
@@ -134,24 +139,42 @@ def iter_documents(
     paths: Sequence[Path],
     options: ReadOptions | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
+    *,
+    isolated: bool = False,
 ) -> Iterator[Document]:
-    """Documents from files and folders, read in this process; bad sources are reported, never raised.
+    """Documents from files and folders; bad sources are reported, never raised.
 
-    Every source's outcome goes to `on_outcome` when given; otherwise sources that gave no
-    documents get a warning line on stderr.
+    Sources are read in this process, or with `isolated=True` in one sandboxed worker process
+    bounded by `options.timeout_s` and `options.memory_mb` (as `vawg ingest` does), for input
+    that might hang or exhaust memory. Every source's outcome goes to `on_outcome` when given;
+    otherwise sources that gave no documents get a warning line on stderr.
     """
     import pipeline.ingest.readers  # noqa: F401  (fills the registry)
 
     options = options or ReadOptions()
-    for path in walk_sources(paths):
-        if not path.exists():
-            outcome = Outcome(
-                source=str(path), sha256="", status=Status.CORRUPT, reason="no such file or folder"
-            )
-        else:
-            outcome = read_source(path, options)
-        if on_outcome is not None:
-            on_outcome(outcome)
-        elif not outcome.ok:
-            warn(outcome)
-        yield from outcome.documents
+    sandbox: Any = None
+    if isolated:
+        from pipeline.batch.sandbox import Sandbox
+
+        sandbox = Sandbox(options)
+    try:
+        for path in walk_sources(paths):
+            if not path.exists():
+                outcome = Outcome(
+                    source=str(path), sha256="", status=Status.CORRUPT, reason="no such file or folder"
+                )
+            elif sandbox is not None:
+                try:
+                    outcome = sandbox.read(path, sha256_file(path))
+                except OSError as exc:
+                    outcome = Outcome(str(path), "", Status.CORRUPT, f"cannot read: {exc.strerror or exc}")
+            else:
+                outcome = read_source(path, options)
+            if on_outcome is not None:
+                on_outcome(outcome)
+            elif not outcome.ok:
+                warn(outcome)
+            yield from outcome.documents
+    finally:
+        if sandbox is not None:
+            sandbox.close()

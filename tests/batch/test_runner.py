@@ -127,6 +127,16 @@ def test_document_ids_stay_unique_across_sources(sources: Path, tmp_path: Path) 
     check_exactly_once(out, 6)
 
 
+def test_fifo_and_broken_link_are_skipped_not_read(sources: Path, tmp_path: Path) -> None:
+    import os
+
+    os.mkfifo(sources / "pipe.txt")
+    (sources / "dangling.txt").symlink_to(tmp_path / "nowhere.txt")
+    summary = run(sources, tmp_path / "out")
+    assert summary.counts["unsupported"] == 2
+    check_exactly_once(tmp_path / "out", 5)
+
+
 def test_missing_source_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="no such file"):
         run(tmp_path / "nope", tmp_path / "out")

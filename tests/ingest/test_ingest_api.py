@@ -56,3 +56,10 @@ def test_bad_sources_warn_on_stderr_without_raising(folder: Path, capsys: pytest
     assert len(err) == 2
     assert err[0].startswith("vawg: warning: ") and "c.docx: corrupt" in err[0]
     assert "missing.txt" in err[1]
+
+
+def test_isolated_reading_gives_the_same_documents(folder: Path) -> None:
+    seen: list[Outcome] = []
+    docs = list(iter_documents([folder], on_outcome=seen.append, isolated=True))
+    assert [d.text for d in docs] == ["first", "second"]
+    assert [o.status for o in seen] == [Status.OK, Status.CORRUPT, Status.EMPTY, Status.OK]
