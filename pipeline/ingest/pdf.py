@@ -178,6 +178,7 @@ class PdfReader(Reader):
 
     def _page(self, pdf: Any, index: int, options: ReadOptions, plumber: _Plumber) -> PageOut:
         out = PageOut()
+        page = textpage = None
         try:
             page = _page_with_form_values(pdf, index)
             textpage = page.get_textpage()
@@ -198,6 +199,10 @@ class PdfReader(Reader):
             raise
         except Exception as exc:
             out.error = f"{type(exc).__name__}: {exc}"[:200]
+        finally:
+            for handle in (textpage, page):  # free pdfium memory page by page on long files
+                if handle is not None:
+                    handle.close()
         return out
 
     def _ocr(self, page: Any, options: ReadOptions, out: PageOut) -> PageOut:
