@@ -179,10 +179,17 @@ def bench_store(
     return out
 
 
+_PG_SIZE = (
+    "SELECT pg_size_pretty(sum(pg_total_relation_size(c.oid))) FROM pg_class c JOIN pg_namespace n"
+    " ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relkind = 'r'"
+)
+
+
 def _report(name: str, r: dict[str, Any], size: str) -> None:
     print(
-        f"   {name}: {r['sentences']:,} sentences indexed in {r['index_s']:.1f} s = {r['sentences_per_s']:,.0f} "
-        f"sentences/s ({r['rows_per_s']:,.0f} rows/s incl. mentions and signals); store size {size}"
+        f"   {name}: {r['sentences']:,} sentences indexed in {r['index_s']:.1f} s = "
+        f"{r['sentences_per_s']:,.0f} sentences/s ({r['rows_per_s']:,.0f} rows/s incl. mentions and signals);"
+        f" store size {size}"
     )
     for kind in ("word", "phrase", "filters", "combined+facets", "frequent word"):
         p50, p95 = r[kind]
@@ -200,7 +207,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     t0 = time.perf_counter()
     records, vocab = generate(args.sentences)
     print(
-        f"   generated {len(records):,} documents, {args.sentences:,} sentences in {time.perf_counter() - t0:.1f} s"
+        f"   generated {len(records):,} documents, {args.sentences:,} sentences "
+        f"in {time.perf_counter() - t0:.1f} s"
     )
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or Path(tmp)
@@ -216,9 +224,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         store = open_store(url, create=True, schema=f"vawg_bench_{uuid.uuid4().hex[:8]}")
         try:
             result = bench_store(store, records, vocab, args.queries)
-            size = store.query("SELECT pg_size_pretty(sum(pg_total_relation_size(c.oid))) FROM pg_class c "
-                               "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() "
-                               "AND c.relkind IN ('r', 'm')")[0][0]  # fmt: skip
+            size = store.query(_PG_SIZE)[0][0]
             _report("postgresql", result, str(size))
         finally:
             store.drop_schema()  # type: ignore[attr-defined]
