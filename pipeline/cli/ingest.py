@@ -80,7 +80,7 @@ def ingest_cli(
         bool, typer.Option("--quiet", "-q", help="No progress bar or per-file warnings.")
     ] = False,
 ) -> None:
-    """Read PDFs, text, Word, HTML, CSV/XLSX exports, JSON lines and zips into documents.
+    """Read PDFs, text, Word, RTF, HTML, CSV/XLSX exports, JSON lines and zips into documents.
 
     Each source gets an outcome (ok, ocr, encrypted, corrupt, empty, unsupported, too_large,
     timeout) in OUT/manifest.jsonl; documents go to OUT/documents.jsonl. Rerunning with the same

@@ -23,6 +23,7 @@ BUILT_IN = (
     "pipeline.ingest.tabular",
     "pipeline.ingest.jsonl",
     "pipeline.ingest.html",
+    "pipeline.ingest.rtf",
     "pipeline.ingest.word",
     "pipeline.ingest.archive",
 )
