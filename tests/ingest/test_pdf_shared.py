@@ -27,7 +27,7 @@ def _read(path: Path, options: ReadOptions) -> Outcome:
 
 
 @pytest.fixture(scope="module")
-def outcomes(shared_pdfs: Path) -> dict[str, Outcome]:
+def outcomes(shared_pdfs: Path, tesseract: str) -> dict[str, Outcome]:
     # 200 dpi keeps the OCR of the image-only files quick; the default is 300.
     options = ReadOptions(passwords=PASSWORDS, ocr_dpi=200)
     return {p.name: _read(p, options) for p in sorted(shared_pdfs.glob("*.pdf"))}
