@@ -38,6 +38,7 @@ and sentence starts come from one `doc.to_array` call per doc.
 from __future__ import annotations
 
 import json
+import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -76,6 +77,7 @@ VERB_TERMINATORS = frozenset({"and", ",", "then", "-", "&", "or", "/", "for"})
 DEFAULT_RULES = "configs/status_rules.jsonl"
 RULES_FILE = "status_rules.jsonl"
 NEWLINE = "\\n"
+CASE_NUMBER = re.compile(r"\d{1,2}[/:.]\d{2}|\b(?!19\d\d|20\d\d)\d{4}\b|\b\d{3,4}\s*hrs\b")
 BREAK = "<break>"  # marks the first token of a `break` cue; a terminator for every rule
 COORDINATION = frozenset(
     {"vs", "v", "versus", "plus", "even", "also"}
@@ -141,7 +143,7 @@ class SentenceDefault:
     no_digits: bool = False
 
     def applies(self, words: set[str], text: str) -> bool:
-        if self.no_digits and any(ch.isdigit() for ch in text):
+        if self.no_digits and CASE_NUMBER.search(text):
             return False
         return bool(words & self.any_of) and not words & self.none_of
 
