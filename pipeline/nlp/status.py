@@ -78,6 +78,8 @@ DEFAULT_RULES = "configs/status_rules.jsonl"
 RULES_FILE = "status_rules.jsonl"
 NEWLINE = "\\n"
 CASE_NUMBER = re.compile(r"\d{1,2}[/:.]\d{2}|\b(?!19\d\d|20\d\d)\d{4}\b|\b\d{3,4}\s*hrs\b")
+REASONS = frozenset({"as", "because", "due", "given", "since", "owing", "-", ":"})
+REASON_PRIORITY = 70  # "not sought as he was remanded": decided against with a reason
 BREAK = "<break>"  # marks the first token of a `break` cue; a terminator for every rule
 COORDINATION = frozenset(
     {"vs", "v", "versus", "plus", "even", "also"}
@@ -102,6 +104,7 @@ class CueRule:
     only_negated: bool = False
     negated_status: str = "not_used"
     negated_priority: int | None = None
+    reason_status: str | None = None  # when negated and followed by a reason ("not sought as ...")
     window: int = 3
     entity_window: int = 0
     through_entities: bool = False
@@ -232,6 +235,7 @@ def parse_rules(lines: Iterable[dict[str, Any]], source: str = "<rules>") -> Rul
                 only_negated=bool(obj.get("only_negated", False)),
                 negated_status=negated_status,
                 negated_priority=int(obj["negated_priority"]) if "negated_priority" in obj else None,
+                reason_status=str(obj["reason_status"]) if "reason_status" in obj else None,
                 window=int(obj.get("window", 3)),
                 entity_window=int(obj.get("entity_window", 0)),
                 through_entities=bool(obj.get("through_entities", False)),
@@ -409,6 +413,8 @@ class StatusComponent:
             ):
                 status, negated = rule.negated_status, True
                 priority = rule.negated_priority or DEFAULT_PRIORITY[status]
+                if rule.reason_status and any(k in REASONS for k in keys.between(e, e + 2)):
+                    status, priority = rule.reason_status, REASON_PRIORITY
             elif rule.only_negated:
                 continue
             out.append(Cue(rule, s, e, status, priority, doc, negated))
