@@ -93,6 +93,7 @@ def csv_cell(value: Any) -> str:
 
 def add_routes(app: FastAPI, web: WebApp) -> None:
     """Attach the signed-in pages to `app`."""
+    boards = views.DashboardCache()
 
     @app.get("/", response_class=HTMLResponse)
     def search_page(
@@ -193,7 +194,7 @@ def add_routes(app: FastAPI, web: WebApp) -> None:
         if measure and measure not in labels.measures():
             raise UsageError(f"unknown measure {measure!r}")
         with web.signed_in(request) as (store, session):
-            board = views.dashboard(store, measure)
+            board = boards.get(store, measure)
             audit.record(store, session.user.name, client_ip(request), "dashboard", measure=measure)
             return web.render(
                 "dashboard.html",

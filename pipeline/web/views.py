@@ -332,6 +332,28 @@ def dashboard(store: CorpusStore, measure: str = "") -> Dashboard:
     return Dashboard(agg.totals(), matrix, measures, charts)
 
 
+class DashboardCache:
+    """Dashboards by measure, kept until the corpus changes (documents added, replaced or removed)."""
+
+    def __init__(self, size: int = 32) -> None:
+        self.size = size
+        self._boards: dict[tuple[str, tuple[Any, ...]], Dashboard] = {}
+
+    def get(self, store: CorpusStore, measure: str = "") -> Dashboard:
+        version = (
+            *store.query("SELECT count(*), max(indexed_at) FROM documents")[0],
+            store.query("SELECT max(id) FROM sentences")[0][0],  # new ids on every (re)index
+        )
+        key = (measure, version)
+        board = self._boards.get(key)
+        if board is None:
+            board = dashboard(store, measure)
+            if len(self._boards) >= self.size:
+                self._boards.clear()
+            self._boards[key] = board
+        return board
+
+
 def doc_types(store: CorpusStore) -> list[str]:
     return [
         r[0]

@@ -178,3 +178,19 @@ def test_audit_log_records_searches_documents_and_exports(viewer: TestClient, db
     assert document.detail == {"doc_id": "kent-001", "found": True}
     assert export.detail["measure"] == ["DVPO"] and export.detail["rows"] > 0
     assert all(e.ip and e.at for e in log)
+
+
+def test_dashboard_follows_reindexing(viewer: TestClient, db: str) -> None:
+    before = main_of(viewer.get("/dashboard").text)
+    assert '<a href="/?measure=SHPO' not in before
+    record = {
+        "id": "new-1",
+        "text": "An SHPO was made at court.",
+        "meta": {"force": "Kent", "date": "2024-02-02"},
+        "entities": [{"start": 3, "end": 7, "label": "SHPO", "status": "used"}],
+        "signals": [],
+    }
+    with open_store(db) as store:
+        store.index_records([record])
+    after = main_of(viewer.get("/dashboard").text)
+    assert '<a href="/?measure=SHPO&amp;status=used">1</a>' in after and "2024" in after
