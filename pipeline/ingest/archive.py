@@ -94,6 +94,8 @@ class ArchiveReader(Reader):
         skipped: list[dict[str, str]] = []
         pages = 0
         with zf, tempfile.TemporaryDirectory(prefix="vawg-zip-") as tmpdir:
+            if "mimetype" in zf.namelist() and zf.read("mimetype")[:40].startswith(b"application/vnd.oasis"):
+                raise ReadFailure(Status.UNSUPPORTED, "OpenDocument file: save it as .docx or .xlsx")
             infos = [i for i in zf.infolist() if not i.is_dir()]
             _check_bomb(infos, options)
             for index, info in enumerate(infos):

@@ -104,3 +104,12 @@ def test_lying_declared_size_is_caught(tmp_path: Path) -> None:
 def test_archive_without_readable_members(tmp_path: Path, members: dict[str, bytes], status: Status) -> None:
     out = read_source(make_zip(tmp_path / "x.zip", members), ReadOptions())
     assert out.status is status
+
+
+def test_opendocument_is_unsupported_with_a_hint(tmp_path: Path) -> None:
+    path = make_zip(
+        tmp_path / "notes.odt",
+        {"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<x/>"},
+    )
+    out = read_source(path, ReadOptions())
+    assert out.status is Status.UNSUPPORTED and ".docx" in out.reason
