@@ -180,3 +180,11 @@ def test_one_address_cannot_spray_many_user_names(clock: FakeClock) -> None:
     assert limiter.retry_after("someone-new", "10.0.0.10") == 0
     clock.now += 61
     assert limiter.retry_after("someone-new", "10.0.0.9") == 0
+
+
+def test_static_files_come_from_the_fixed_folder_only(client: TestClient) -> None:
+    assert client.get("/static/app.css").status_code == 200
+    for path in ("/static/%2e%2e/app.py", "/static/..%2fapp.py", "/static/../../pyproject.toml"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert "create_app" not in response.text and "[project]" not in response.text
