@@ -109,6 +109,7 @@ class _Progress:
     """A progress bar on stderr (rich) when it is a terminal; silent otherwise."""
 
     def __init__(self, total: int, enabled: bool) -> None:
+        self.enabled = enabled
         self.bar: Any = None
         self.task: Any = None
         if enabled and sys.stderr.isatty():
@@ -148,6 +149,9 @@ class _Progress:
             self.bar.update(self.task, advance=1, description=name[-40:])
 
     def note(self, message: str) -> None:
+        """A warning line (above the bar when there is one); nothing when quiet."""
+        if not self.enabled:
+            return
         if self.bar is not None:
             self.bar.console.print(message, markup=False, highlight=False)
         else:
@@ -198,7 +202,7 @@ def ingest(
                     summary.add(outcome)
                     if on_outcome is not None:
                         on_outcome(outcome)
-                    if progress and not outcome.ok:
+                    if not outcome.ok:
                         bar.note(f"vawg: {outcome.status.value}: {outcome.source}: {outcome.reason}")
     summary.seconds = round(time.perf_counter() - started, 2)
     return summary
