@@ -4,7 +4,8 @@ One worker (multiprocessing "spawn" context) serves many files, so start-up cost
 once; it is replaced after a timeout, a crash or running out of memory. In the worker:
 - the address space is capped with RLIMIT_AS at its start-up size plus `memory_mb`, so a
   runaway parse raises MemoryError (outcome TOO_LARGE) instead of taking the machine down;
-- SIGINT is ignored (the parent handles Ctrl-C) and the worker dies with its parent (Linux);
+- SIGINT is blocked from birth and then ignored (the parent handles Ctrl-C and stops the
+  workers), and the worker is killed if the thread that started it dies (Linux PDEATHSIG);
 - stderr goes to a log file (or /dev/null), so library noise never reaches the terminal.
 A worker that does not answer within `timeout_s` is killed (TIMEOUT); one that dies is CORRUPT.
 """
