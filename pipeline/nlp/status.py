@@ -10,7 +10,8 @@ How a status is chosen, for one entity:
 1. Cues are matched (PhraseMatcher on NORM, a few token patterns) only in sentences that
    hold an entity. A cue match inside a longer cue match is dropped, so "not told" (a
    pseudo cue that decides nothing) hides "not", and "should have" hides "should".
-   A `break` cue ("and the", "and he") starts a new clause: no cue reaches across it.
+   A `break` cue ("and the", "and he") starts a new clause: no cue reaches across it; a
+   `continue` cue ("but never", "; not") lets outcome cues reach back across "but"/";".
 2. A *negator* ("not", "never", "no one" ...) that ends at most `window` tokens before a
    `negatable` cue flips that cue to its `negated_status` ("was not considered" ->
    not_used, "not granted" -> refused, "not extended" -> ended). Negators do nothing else,
@@ -80,6 +81,7 @@ NEWLINE = "\\n"
 CASE_NUMBER = re.compile(r"\d{1,2}[/:.]\d{2}|\b(?!19\d\d|20\d\d)\d{4}\b|\b\d{3,4}\s*hrs\b")
 REASONS = frozenset({"as", "because", "due", "given", "since", "owing", "-", ":"})
 REASON_PRIORITY = 70  # "not sought as he was remanded": decided against with a reason
+CONTINUE = "<continue>"  # prefixed to "but"/";" in "but never", "; not": outcome cues pass, others stop
 BREAK = "<break>"  # marks the first token of a `break` cue; a terminator for every rule
 COORDINATION = frozenset(
     {"vs", "v", "versus", "plus", "even", "also"}
@@ -173,6 +175,18 @@ def _words(items: Iterable[str], sets: dict[str, frozenset[str]], where: str) ->
     return frozenset(out)
 
 
+def _terminators(obj: dict[str, Any], status: Any, ruleset: RuleSet, where: str) -> frozenset[str]:
+    """A rule's terminator set: its words, the clause break, and (for cues below priority 55)
+    the same words behind a continuation mark, so only outcome cues pass "but never"."""
+    words = _words(
+        obj.get("terminators", ["@default"] if "default" in ruleset.sets else []), ruleset.sets, where
+    )
+    extra = set() if obj.get("through_entities") else {BREAK}
+    if int(obj.get("priority", DEFAULT_PRIORITY.get(str(status), 0))) < 55:
+        extra |= {CONTINUE + w for w in words}
+    return words | extra
+
+
 def parse_rules(lines: Iterable[dict[str, Any]], source: str = "<rules>") -> RuleSet:
     """Turn rule objects (one per JSON line) into a RuleSet, checking every field."""
     ruleset = RuleSet()
@@ -202,8 +216,8 @@ def parse_rules(lines: Iterable[dict[str, Any]], source: str = "<rules>") -> Rul
         status = obj.get("status")
         if role == "status" and status not in STATUSES:
             raise InputError(f"{where}: status {status!r} is not one of {', '.join(STATUSES)}")
-        if role not in ("status", "negator", "pseudo", "break"):
-            raise InputError(f"{where}: role {role!r} is not status, negator, pseudo or break")
+        if role not in ("status", "negator", "pseudo", "break", "continue"):
+            raise InputError(f"{where}: role {role!r} is not status, negator, pseudo, break or continue")
         direction = str(obj.get("direction", "bidirectional"))
         if direction not in DIRECTIONS:
             raise InputError(f"{where}: direction {direction!r} is not one of {', '.join(DIRECTIONS)}")
@@ -222,12 +236,7 @@ def parse_rules(lines: Iterable[dict[str, Any]], source: str = "<rules>") -> Rul
                 status=status if role == "status" else None,
                 direction=direction,
                 scope=int(obj.get("scope", 6)),
-                terminators=_words(
-                    obj.get("terminators", ["@default"] if "default" in ruleset.sets else []),
-                    ruleset.sets,
-                    where,
-                )
-                | ({BREAK} if not obj.get("through_entities") else set()),
+                terminators=_terminators(obj, status, ruleset, where),
                 priority=int(obj.get("priority", DEFAULT_PRIORITY.get(str(status), 0))),
                 requires_label=frozenset(obj.get("requires_label", ())),
                 excludes_label=frozenset(obj.get("excludes_label", ())),
@@ -358,8 +367,8 @@ class StatusComponent:
             off = sent.start
             found += [(by_id[m], s + off, e + off) for m, s, e in self.patterns(sent)]
         found = [m for m in found if not m[0].match_case or sent.doc[m[1] : m[2]].text in m[0].cues]
-        breaks = [m for m in found if m[0].role == "break"]  # breaks hide nothing
-        found = [m for m in found if m[0].role != "break"]
+        breaks = [m for m in found if m[0].role in ("break", "continue")]  # these hide nothing
+        found = [m for m in found if m[0].role not in ("break", "continue")]
         # drop any match strictly inside a longer one (longest cue wins)
         # a longer match hides every shorter match inside it ("not told" hides "not")
         found.sort(key=lambda m: (m[1] - m[2], m[1]))
@@ -382,6 +391,8 @@ class StatusComponent:
         for rule, s, _ in matches:
             if rule.role == "break" and s > keys.offset:  # a new clause starts here
                 keys.keys[s - keys.offset] = BREAK
+            elif rule.role == "continue":  # "but never served": the same subject goes on
+                keys.keys[s - keys.offset] = CONTINUE + keys.keys[s - keys.offset]
         negators = [(r, s, e) for r, s, e in matches if r.role == "negator"]
         out: list[Cue] = []
         for ent in ents:
