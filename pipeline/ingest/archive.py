@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import IO
 
 from pipeline.ingest.base import Reader, ReadFailure, ReadOptions, SourceResult, Status, register
 from pipeline.ingest.helpers import ZIP_MAGIC, slug, zip_names
@@ -41,20 +42,23 @@ def _check_bomb(infos: list[zipfile.ZipInfo], options: ReadOptions) -> None:
             )
 
 
-def _open_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, passwords: list[str]) -> Any:
+def _extract(zf: zipfile.ZipFile, info: zipfile.ZipInfo, passwords: list[str], dest: Path) -> None:
+    """Copy a member to `dest`, trying each password on an encrypted one."""
     if not info.flag_bits & 0x1:
-        return zf.open(info)
+        with zf.open(info) as src:
+            _copy_capped(src, dest, info.file_size)
+        return
     for password in passwords:
-        try:
-            handle = zf.open(info, pwd=password.encode())
-            handle.read(0)
-            return handle
-        except RuntimeError:
+        try:  # a wrong password fails at open, or (1 in 256) only at the CRC check
+            with zf.open(info, pwd=password.encode()) as src:
+                _copy_capped(src, dest, info.file_size)
+            return
+        except (RuntimeError, zipfile.BadZipFile, zlib.error):
             continue
     raise ReadFailure(Status.ENCRYPTED, "encrypted member; no given password opens it")
 
 
-def _copy_capped(src: Any, dest: Path, limit: int) -> None:
+def _copy_capped(src: IO[bytes], dest: Path, limit: int) -> None:
     """Copy at most `limit` bytes; more means the declared size lied (a bomb)."""
     written = 0
     with open(dest, "wb") as out:
@@ -107,8 +111,7 @@ class ArchiveReader(Reader):
                 label = f"{path}!{info.filename}"
                 dest = _member_file(Path(tmpdir), index, info.filename)
                 try:
-                    with _open_member(zf, info, options.passwords) as src:
-                        _copy_capped(src, dest, info.file_size)
+                    _extract(zf, info, options.passwords, dest)
                     with open(dest, "rb") as fh:
                         head = fh.read(4096)
                     if head.startswith(ZIP_MAGIC) and self.sniff(head, dest):

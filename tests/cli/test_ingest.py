@@ -49,6 +49,7 @@ def test_usage_errors_exit_two_without_traceback(tmp_path: Path) -> None:
         ("ingest", tmp_path / "missing", "--out", tmp_path / "o"),
         ("ingest", tmp_path, "--out", tmp_path / "o", "--ocr-dpi", "5"),
         ("ingest", tmp_path, "--out", tmp_path / "o", "--retry", "bogus"),
+        ("ingest", tmp_path, "--out", tmp_path / "o", "--passwords-file", tmp_path / "no-such-file"),
         ("ingest", tmp_path),
     ):
         out = vawg(*args)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -113,3 +115,14 @@ def test_opendocument_is_unsupported_with_a_hint(tmp_path: Path) -> None:
     )
     out = read_source(path, ReadOptions())
     assert out.status is Status.UNSUPPORTED and ".docx" in out.reason
+
+
+@pytest.mark.skipif(shutil.which("zip") is None, reason="the zip tool makes the encrypted archive")
+def test_encrypted_members_open_with_a_given_password(tmp_path: Path) -> None:
+    (tmp_path / "note.txt").write_text("NMO served.")
+    path = tmp_path / "locked.zip"
+    subprocess.run(["zip", "-q", "-P", "s3cret", path.name, "note.txt"], cwd=tmp_path, check=True)
+    locked = read_source(path, ReadOptions(passwords=["wrong"]))
+    assert locked.status is Status.ENCRYPTED and "password" in locked.reason
+    opened = read_source(path, ReadOptions(passwords=["wrong", "s3cret"]))
+    assert opened.status is Status.OK and [d.text for d in opened.documents] == ["NMO served."]
