@@ -22,6 +22,7 @@ from pipeline.ingest.helpers import ZIP_MAGIC, slug, zip_names
 MAX_MEMBERS = 5000
 MAX_RATIO = 200  # uncompressed/compressed; text compresses ~10x, bombs ~1000x
 RATIO_FLOOR = 2 * 2**20  # small members may compress as they like
+MEMBER_ERRORS = (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError)
 OOXML = ("word/document.xml", "xl/workbook.xml", "ppt/presentation.xml")
 
 
@@ -121,7 +122,7 @@ class ArchiveReader(Reader):
                         {"member": info.filename, "status": failure.status.value, "reason": failure.reason}
                     )
                     continue
-                except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+                except MEMBER_ERRORS as exc:
                     skipped.append({"member": info.filename, "status": "corrupt", "reason": str(exc)[:200]})
                     continue
                 outcome = read_source(dest, options, id_prefix=f"{source_id}--", label=label)
