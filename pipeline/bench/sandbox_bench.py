@@ -5,7 +5,7 @@ reports sources/s and the per-source cost of the sandbox (fsynced manifest and d
 appends, a worker round trip) for `ingest()` with 1 and 2 workers, against `iter_documents`
 in-process; the cost of a rerun where everything is already done; and CSV rows/s grouped by case.
 
-    python -m pipeline.bench.batch_bench [--files 300] [--rows 50000]
+    python -m pipeline.bench.sandbox_bench [--files 300] [--rows 50000]
 """
 
 from __future__ import annotations
