@@ -105,14 +105,35 @@ def _one(nlp: Language, document: Document, summary: AnnotateSummary) -> dict[st
 
 
 def annotate(
-    inputs: Sequence[Path], out: Path, model: str | Path | None = None, batch_size: int = DEFAULT_BATCH
+    inputs: Sequence[Path],
+    out: Path,
+    model: str | Path | None = None,
+    batch_size: int = DEFAULT_BATCH,
+    *,
+    executor: str | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
 ) -> AnnotateSummary:
-    """Annotate every document under `inputs` and write the records to `out` atomically."""
+    """Annotate every document under `inputs` and write the records to `out` atomically.
+
+    With an `executor` ("local" worker processes or "dask") batches go to workers that commit
+    record shards to OUT.shards/ (a rerun after a crash resumes there); the shards are then
+    merged into `out` and removed. Without one, everything runs in this process.
+    """
     for path in inputs:
         if not path.exists():
             raise not_found(path)
     if batch_size < 1:
         raise UsageError(f"--batch-size must be at least 1, got {batch_size}")
+    if executor is not None:
+        from pipeline.batch.distribute import annotate_file
+
+        summary = AnnotateSummary()
+        annotate_file(
+            read_documents(inputs, summary), out, summary, executor=executor, workers=workers,
+            scheduler=scheduler, model=model, batch_size=batch_size,
+        )
+        return summary
     import pipeline
 
     nlp = pipeline.load(model)
@@ -135,12 +156,24 @@ def annotate_cli(
     batch_size: Annotated[
         int, typer.Option("--batch-size", help="Documents per nlp.pipe batch.")
     ] = DEFAULT_BATCH,
+    executor: Annotated[
+        str, typer.Option("--executor", help="local (worker processes) or dask (a Dask cluster).")
+    ] = "local",
+    workers: Annotated[
+        int | None, typer.Option("--workers", help="Worker processes (default: one per CPU).")
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", metavar="ADDR", help="Dask scheduler, e.g. tcp://host:8786 (dask only)."),
+    ] = None,
 ) -> None:
     """Tag measure mentions, their status and missed-opportunity signals; one record per document.
 
-    Example: vawg annotate notes.jsonl reports/ --out annotated.jsonl
+    Example: vawg annotate notes.jsonl reports/ --out annotated.jsonl --workers 4
     """
-    summary = annotate(inputs, out, model, batch_size)
+    summary = annotate(
+        inputs, out, model, batch_size, executor=executor, workers=workers, scheduler=scheduler
+    )
     failed = len(summary.failed_sources) + len(summary.failed_documents)
     typer.echo(
         f"annotated {summary.documents} documents, {summary.entities} mentions -> {out}"

@@ -11,12 +11,14 @@ from typing import Annotated, Any
 
 import typer
 
+from pipeline.batch.distribute import annotate_to_shards, merged_records
 from pipeline.errors import UsageError, not_found
 from pipeline.records import Document, dumps, read_jsonl
 from pipeline.store import IndexStats, open_store
 from pipeline.store.base import redact
 
 RECORDS = "records.jsonl"
+SHARDS = "shards"
 
 
 @dataclass
@@ -76,26 +78,57 @@ def run(
     batch_size: int = 64,
     quiet: bool = True,
     exclude: list[str] | None = None,
+    *,
+    executor: str | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
 ) -> RunSummary:
     """Read the sources, annotate every document, and index the records into `db`.
 
     With `out`, ingestion is the resumable batch (OUT/documents.jsonl, OUT/manifest.jsonl)
-    and the records are also written to OUT/records.jsonl.
+    and the records are also written to OUT/records.jsonl. With an `executor` ("local" or
+    "dask") annotation runs on workers that commit record shards (OUT/shards/, or a temporary
+    folder without `out`) and a rerun resumes from them; the driver then indexes the shards.
     """
     for path in sources:
         if not path.exists():
             raise not_found(path)
     if batch_size < 1:
         raise UsageError(f"--batch-size must be at least 1, got {batch_size}")
-    import pipeline
     from pipeline.cli.annotate import AnnotateSummary, annotate_documents
 
     summary = RunSummary()
-    nlp = pipeline.load(model)
     annotating = AnnotateSummary()
-    records: Iterable[dict[str, Any]] = annotate_documents(
-        nlp, _documents(sources, out, summary, quiet, list(exclude or [])), batch_size, annotating
-    )
+    documents = _documents(sources, out, summary, quiet, list(exclude or []))
+    if executor is not None:
+        with tempfile.TemporaryDirectory(prefix="vawg-shards-") as tmp:
+            shard_dir = out / SHARDS if out is not None else Path(tmp)
+            shards = annotate_to_shards(
+                documents, shard_dir, executor=executor, workers=workers, scheduler=scheduler,
+                model=model, batch_size=batch_size,
+            )
+            annotating.failed_documents += shards.failed
+            _index(_counted(merged_records(shard_dir), annotating), db, out, summary)
+    else:
+        import pipeline
+
+        nlp = pipeline.load(model)
+        _index(annotate_documents(nlp, documents, batch_size, annotating), db, out, summary)
+    summary.documents = annotating.documents
+    summary.mentions = annotating.entities
+    summary.failed += annotating.failed_documents
+    return summary
+
+
+def _counted(records: Iterable[dict[str, Any]], summary: Any) -> Iterator[dict[str, Any]]:
+    for record in records:
+        summary.documents += 1
+        summary.entities += len(record.get("entities") or [])
+        yield record
+
+
+def _index(records: Iterable[dict[str, Any]], db: str, out: Path | None, summary: RunSummary) -> None:
+    """Index the records into `db`, also writing them to OUT/records.jsonl when `out` is given."""
     if out is not None:
         summary.records_path = out / RECORDS
         records = _tee(records, summary.records_path)
@@ -104,10 +137,6 @@ def run(
         optimize = getattr(store, "optimize", None)
         if optimize is not None and summary.index.sentences:
             optimize()
-    summary.documents = annotating.documents
-    summary.mentions = annotating.entities
-    summary.failed += annotating.failed_documents
-    return summary
 
 
 def run_cli(
@@ -131,14 +160,29 @@ def run_cli(
         ),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
+    executor: Annotated[
+        str, typer.Option("--executor", help="local (worker processes) or dask (a Dask cluster).")
+    ] = "local",
+    workers: Annotated[
+        int | None, typer.Option("--workers", help="Annotation workers (default: one per CPU).")
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", metavar="ADDR", help="Dask scheduler, e.g. tcp://host:8786 (dask only)."),
+    ] = None,
 ) -> None:
     """Ingest, annotate and index in one go, then search the store with `vawg search`.
 
     Example: vawg run corpus/samples --db demo-out/corpus.db --out demo-out
+
+    On a Dask cluster: vawg run cases/ --db corpus.db --out /shared/run1 --executor dask --scheduler tcp://head:8786
     """
     from pipeline.cli.index import summary_line
 
-    summary = run(sources, db, out, model, batch_size, quiet, exclude)
+    summary = run(
+        sources, db, out, model, batch_size, quiet, exclude,
+        executor=executor, workers=workers, scheduler=scheduler,
+    )
     if summary.ingest_line:
         typer.echo(summary.ingest_line, err=True)
     typer.echo(f"annotated {summary.documents} documents, {summary.mentions} mentions", err=True)
