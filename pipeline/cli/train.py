@@ -78,14 +78,14 @@ def baseline_cli(
     _summary(train_baseline(out, _opts(data, n_generated, seed, gold, gold_weight)))
 
 
-def weak_label_file(path: Path, out: Path | None) -> tuple[str, int]:
+def weak_label_file(path: Path, out: Path | None, mentions: bool = True) -> tuple[str, int]:
     """Weak-label the sentences of a records / examples file; return the report and count."""
     from pipeline.train.data import examples_from_file, write_examples
     from pipeline.train.weak import format_report, weak_label_examples
 
     if not path.exists():
         raise not_found(path)
-    rows = examples_from_file(path)
+    rows = examples_from_file(path, mentions=mentions)
     labelled, stats = weak_label_examples(rows)
     if out is not None:
         write_examples(out, labelled)
@@ -96,13 +96,15 @@ def weak_label_file(path: Path, out: Path | None) -> tuple[str, int]:
 def weak_label_cli(
     input: Annotated[Path, typer.Argument(help="Records or sentence examples (JSONL).")],
     out: Annotated[Path | None, typer.Option("--out", help="Write weakly labelled examples here.")] = None,
+    mentions: Annotated[bool, typer.Option("--mentions/--no-mentions",
+                                           help="Tag mentions where a record has none.")] = True,
 ) -> None:
     """Apply the labelling functions and print each one's coverage, overlap, conflicts (and precision
     where the input already has labels).
 
     Example: vawg train weak-label corpus/unlabelled.jsonl --out weak.jsonl
     """
-    report, n = weak_label_file(input, out)
+    report, n = weak_label_file(input, out, mentions)
     typer.echo(f"{n} sentences")
     typer.echo(report)
 

@@ -108,6 +108,28 @@ def record_examples(records: Iterable[dict[str, Any]], source: str = "") -> list
     return examples
 
 
+def add_mentions(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Fill `entities` (label, status, offsets) with the pipeline's mention and status layer.
+
+    Records that already have entities keep them; signals are never predicted here.
+    """
+    import pipeline
+
+    todo = [i for i, r in enumerate(records) if not r.get("entities")]
+    if not todo:
+        return records
+    nlp = pipeline.load()
+    disabled = [n for n in ("vawg_signals",) if n in nlp.pipe_names]
+    out = list(records)
+    with nlp.select_pipes(disable=disabled):
+        docs = nlp.pipe([str(records[i].get("text", "")) for i in todo], batch_size=64)
+        for i, doc in zip(todo, docs, strict=True):
+            ents = [{"start": e.start_char, "end": e.end_char, "label": e.label_, "status": e._.status or ""}
+                    for e in doc.ents]
+            out[i] = {**records[i], "entities": ents}
+    return out
+
+
 def is_example(row: dict[str, Any]) -> bool:
     return "labels" in row and "text" in row and "signals" not in row
 
@@ -118,14 +140,17 @@ def load_rows(path: Path) -> list[dict[str, Any]]:
     return list(read_jsonl(path))
 
 
-def examples_from_file(path: Path, source: str = "") -> list[dict[str, Any]]:
-    """Sentence examples from a JSON lines file of records or of sentence examples."""
+def examples_from_file(path: Path, source: str = "", mentions: bool = False) -> list[dict[str, Any]]:
+    """Sentence examples from a JSON lines file of records or of sentence examples.
+
+    With `mentions`, records without entities get them from the pipeline first.
+    """
     rows = load_rows(path)
     if rows and all(is_example(r) for r in rows):
         return [{**r, "source": r.get("source") or source or path.stem} for r in rows]
     if any("text" not in r for r in rows):
         raise UsageError(f"{path}: rows need a 'text' field")
-    return record_examples(rows, source or path.stem)
+    return record_examples(add_mentions(rows) if mentions else rows, source or path.stem)
 
 
 def to_dataset(examples: list[dict[str, Any]]) -> datasets.Dataset:

@@ -3,8 +3,10 @@
 Training data = generated sentences (`pipeline.train.generate`) + the hand-written gold
 *train* split (`pipeline.train.splits`, repeated `gold_weight` times) + any extra files of
 records or sentence examples (e.g. weak labels). Never the heldout gold, never dev. The
-mix is split once (stratified, seeded) into train and validation; thresholds are chosen on
-validation. `train_spacy` wraps `spacy train` with configs/signals.cfg; `train_baseline`
+mix is split once (stratified, seeded) into train and validation. Validation picks the
+spaCy checkpoint and the per-label thresholds; in it, the held-back gold-train sentences are
+repeated so that they weigh as much as the generated ones (real prose matters more than
+templates). `train_spacy` wraps `spacy train` with configs/signals.cfg; `train_baseline`
 fits the scikit-learn model on exactly the same split.
 """
 
@@ -57,7 +59,7 @@ def build_data(opts: DataOptions) -> tuple[list[dict[str, Any]], list[dict[str, 
     if not examples:
         raise UsageError("no training data: give --n-generated > 0, gold, or --data files")
     train_ds, val_ds = data.split_dataset(data.to_dataset(examples), opts.validation, opts.seed)
-    train, val = data.rows_of(train_ds), data.rows_of(val_ds)
+    train, val = data.rows_of(train_ds), _balance_gold(data.rows_of(val_ds))
     extra_gold = [r for r in train if r["source"] == "gold-train"] * max(opts.gold_weight - 1, 0)
     train = train + [{**r, "id": f"{r['id']}~{i}"} for i, r in enumerate(extra_gold)]
     summary = {
@@ -67,6 +69,16 @@ def build_data(opts: DataOptions) -> tuple[list[dict[str, Any]], list[dict[str, 
         "train_label_counts": {lab: sum(lab in r["labels"] for r in train) for lab in labels.signals()},
     }
     return train, val, summary
+
+
+def _balance_gold(val: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Repeat the gold-train rows of a validation set until they are about half of it."""
+    gold = [r for r in val if r["source"] == "gold-train"]
+    other = [r for r in val if r["source"] != "gold-train"]
+    if not gold or not other:
+        return val
+    times = max(1, round(len(other) / len(gold)))
+    return other + [{**r, "id": f"{r['id']}~v{i}"} for i in range(times) for r in gold]
 
 
 def _write_corpus(folder: Path, train: list[dict[str, Any]], val: list[dict[str, Any]]) -> tuple[Path, Path]:

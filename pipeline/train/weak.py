@@ -240,7 +240,9 @@ def weak_label_examples(examples: Iterable[dict[str, Any]], use_reference: bool 
     """
     rows = list(examples)
     matrix = [apply_lfs(r["text"], [tuple(m) for m in r.get("mentions", [])]) for r in rows]
-    has_ref = use_reference and rows and all("labels" in r for r in rows)
+    # unannotated input (e.g. freshly ingested documents) has no labels anywhere: nothing to judge
+    has_ref = (use_reference and bool(rows) and all("labels" in r for r in rows)
+               and any(r["labels"] for r in rows))
     reference = [r["labels"] for r in rows] if has_ref else None
     stats = lf_report(matrix, reference)
     out = []
