@@ -113,13 +113,37 @@ def annotate(
     executor: str | None = None,
     workers: int | None = None,
     scheduler: str | None = None,
+    redact: bool = False,
+    key_file: Path | None = None,
+    keep_district: bool = False,
 ) -> AnnotateSummary:
     """Annotate every document under `inputs` and write the records to `out` atomically.
 
     With an `executor` ("local" worker processes or "dask") batches go to workers that commit
     record shards to OUT.shards/ (a rerun after a crash resumes there); the shards are then
     merged into `out` and removed. Without one, everything runs in this process.
+
+    With `redact` (or a `key_file`) the written records are then pseudonymised in place
+    (pipeline.privacy): measures, statuses and signals are those of the original text, at
+    remapped offsets.
     """
+    summary = _annotate(inputs, out, model, batch_size, executor, workers, scheduler)
+    if redact or key_file is not None:
+        from pipeline.cli.privacy import redact_file
+
+        redact_file(out, out, key_file, keep_district)
+    return summary
+
+
+def _annotate(
+    inputs: Sequence[Path],
+    out: Path,
+    model: str | Path | None,
+    batch_size: int,
+    executor: str | None,
+    workers: int | None,
+    scheduler: str | None,
+) -> AnnotateSummary:
     for path in inputs:
         if not path.exists():
             raise not_found(path)
@@ -166,13 +190,25 @@ def annotate_cli(
         str | None,
         typer.Option("--scheduler", metavar="ADDR", help="Dask scheduler, e.g. tcp://host:8786 (dask only)."),
     ] = None,
+    redact: Annotated[
+        bool, typer.Option("--redact", help="Pseudonymise personal data in the records (offsets remapped).")
+    ] = False,
+    key_file: Annotated[
+        Path | None, typer.Option("--key-file", help="With --redact: key for corpus-wide pseudonyms.")
+    ] = None,
+    keep_district: Annotated[
+        bool, typer.Option("--keep-district", help="With --redact: keep postcode districts.")
+    ] = False,
 ) -> None:
     """Tag measure mentions, their status and missed-opportunity signals; one record per document.
 
     Example: vawg annotate notes.jsonl reports/ --out annotated.jsonl --workers 4
+
+    Example: vawg annotate notes.jsonl --out shareable.jsonl --redact --key-file study.key
     """
     summary = annotate(
-        inputs, out, model, batch_size, executor=executor, workers=workers, scheduler=scheduler
+        inputs, out, model, batch_size, executor=executor, workers=workers, scheduler=scheduler,
+        redact=redact, key_file=key_file, keep_district=keep_district,
     )
     failed = len(summary.failed_sources) + len(summary.failed_documents)
     typer.echo(

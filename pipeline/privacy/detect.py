@@ -8,6 +8,7 @@ court, force or agency names are dropped too.
 
 from __future__ import annotations
 
+import re
 import sys
 from functools import cache
 from pathlib import Path
@@ -91,7 +92,27 @@ class PersonalDataFinder:
             for s in self.rules.find(text) + self.names(text)
             if not _overlaps(s, keep) and not (s.label in SOFT_LABELS and _overlaps(s, protected))
         ]
-        return _choose(_merge_names(text, candidates))
+        chosen = _choose(_merge_names(text, candidates))
+        again = self._repeats(text, chosen, keep + protected)
+        return _choose(_merge_names(text, chosen + again)) if again else chosen
+
+    def _repeats(self, text: str, chosen: list[PiiSpan], avoid: list[tuple[int, int]]) -> list[PiiSpan]:
+        """Other mentions of a name word already found ('Holly Pollard' ... 'Holly')."""
+        words: set[str] = set()
+        for s in chosen:
+            if s.label in NAME_LABELS:
+                head = self.rules.officer.match(text, s.start) or self.rules.titled.match(text, s.start)
+                part = (
+                    text[head.start("name") : s.end] if head and head.group("name") else text[s.start : s.end]
+                )
+                words.update(w for w in self.rules.name_token.findall(part) if len(w) > 2)
+        words -= self.rules.not_names
+        if not words:
+            return []
+        rx = re.compile(r"(?<![\w'-])(?:" + "|".join(re.escape(w) for w in sorted(words)) + r")(?![\w-])")
+        taken = [(s.start, s.end) for s in chosen] + avoid
+        found = [PiiSpan(m.start(), m.end(), "PERSON", "repeat") for m in rx.finditer(text)]
+        return [s for s in found if not _overlaps(s, taken)]
 
 
 def _merge_names(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
@@ -105,8 +126,10 @@ def _merge_names(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
             touching = (
                 s.start == last.end + 1
                 and text[last.end] == " "
-                and (last.label == "OFFICER" or s.label == "OFFICER")
-                and "rule" in (last.source, s.source)
+                and (
+                    ("OFFICER" in (last.label, s.label) and "rule" in (last.source, s.source))
+                    or "repeat" in (last.source, s.source)
+                )
             )
             if s.start < last.end or touching:
                 label = "OFFICER" if "OFFICER" in (last.label, s.label) else "PERSON"

@@ -79,6 +79,8 @@ class RuleFinder:
             rf"\b(?P<rank>{ranks})\.?(?:(?: |\s?#\s?)(?P<collar>\d{{3,6}})\b)?(?: {names})?"
         )
         self.titled = re.compile(rf"\b(?P<title>{titles})\.? {names}")
+        cues = _alternation(data.get("name_cues", []))
+        self.cued = re.compile(rf"(?<![\w-])(?i:{cues}),? {names}") if cues else None
         self.name_token = re.compile(name)
 
     def _trim_name(self, text: str, start: int, end: int) -> int:
@@ -104,6 +106,10 @@ class RuleFinder:
             end = self._trim_name(text, m.start("name"), m.end("name"))
             if end > m.start("name"):
                 out.append(PiiSpan(m.start(), end, "PERSON"))
+        for m in self.cued.finditer(text) if self.cued else ():
+            end = self._trim_name(text, m.start("name"), m.end("name"))
+            if end > m.start("name"):
+                out.append(PiiSpan(m.start("name"), end, "PERSON"))
         return out
 
     def find(self, text: str) -> list[PiiSpan]:

@@ -66,7 +66,7 @@ def train(out: Path = DEFAULT_OUT, n: int = 3000, epochs: int = 12, seed: int = 
     ner = nlp.add_pipe("ner", config={"model": NER_MODEL})
     ner.add_label("PERSON")
     data = []
-    for text, names in _joined(list(generate("train", n, seed)), rng):
+    for text, names in _joined(list(generate("train", n, seed, invented=0.4)), rng):
         doc = nlp.make_doc(text)
         ents = [doc.char_span(s, e, "PERSON", alignment_mode="expand") for s, e in names]
         data.append(

@@ -88,6 +88,51 @@ MAIL_DOMAINS = (
     "kent.police.uk",
     "refuge.org.uk",
 )
+SYLLABLES = (
+    "ka",
+    "ra",
+    "li",
+    "mo",
+    "ten",
+    "sha",
+    "ber",
+    "do",
+    "vi",
+    "na",
+    "ro",
+    "el",
+    "an",
+    "ja",
+    "mi",
+    "son",
+    "ley",
+    "ton",
+    "wick",
+    "ford",
+    "ham",
+    "zan",
+    "tor",
+    "bel",
+    "ri",
+    "lo",
+    "den",
+    "mar",
+    "cas",
+    "ush",
+    "eem",
+    "ola",
+    "ade",
+    "ki",
+    "ov",
+    "ski",
+    "zu",
+    "fi",
+    "gan",
+    "dra",
+    "bri",
+    "sel",
+    "ette",
+)
 MONTHS = (
     "January",
     "February",
@@ -143,10 +188,11 @@ def templates(split: str) -> list[str]:
 class ValueMaker:
     """Random slot values for one split (names from that split's lists)."""
 
-    def __init__(self, split: str, rng: random.Random) -> None:
+    def __init__(self, split: str, rng: random.Random, invented: float = 0.0) -> None:
         self.rng = rng
         self.first = _names(split, "first")
         self.last = _names(split, "last")
+        self.invented = invented
         self.vocab = _yaml("vocab.yaml")
         self.makers: dict[str, Callable[[], Filled]] = {
             "PERSON": self.person,
@@ -184,22 +230,37 @@ class ValueMaker:
     def word(self, key: str) -> Filled:
         return Filled(str(self.rng.choice(self.vocab[key])))
 
+    def _pick(self, names: tuple[str, ...]) -> str:
+        """A listed name, or (with probability `invented`) a made-up one, so the NER learns
+        context and shape rather than the list."""
+        r = self.rng
+        if r.random() >= self.invented:
+            return r.choice(names)
+        word = "".join(r.choice(SYLLABLES) for _ in range(r.choice((2, 2, 3))))
+        return (
+            word.capitalize()
+            if r.random() < 0.9
+            else word.capitalize() + "-" + r.choice(SYLLABLES).capitalize()
+        )
+
     def _named(self, prefix: str, name: str, label: str) -> Filled:
         return Filled(prefix + name, label, ((len(prefix), len(prefix) + len(name)),))
 
     def full(self) -> Filled:
         r = self.rng
-        first, last = r.choice(self.first), r.choice(self.last)
+        first, last = self._pick(self.first), self._pick(self.last)
         if r.random() < 0.08:
             last = last.upper()
         return self._named("", f"{first} {last}", "PERSON")
 
     def first_name(self) -> Filled:
-        return self._named("", self.rng.choice(self.first), "PERSON")
+        return self._named("", self._pick(self.first), "PERSON")
 
     def titled(self) -> Filled:
         r = self.rng
-        name = r.choice(self.last) if r.random() < 0.8 else f"{r.choice(self.first)} {r.choice(self.last)}"
+        name = (
+            self._pick(self.last) if r.random() < 0.8 else f"{self._pick(self.first)} {self._pick(self.last)}"
+        )
         return self._named(f"{r.choice(TITLES)} ", name, "PERSON")
 
     def person(self) -> Filled:
@@ -210,7 +271,7 @@ class ValueMaker:
             return self.first_name()
         if roll < 0.9:
             return self.titled()
-        return self._named("", self.rng.choice(self.last), "PERSON")
+        return self._named("", self._pick(self.last), "PERSON")
 
     def officer(self) -> Filled:
         r = self.rng
@@ -219,7 +280,7 @@ class ValueMaker:
         if collar and r.random() < 0.3:
             return Filled(f"{rank} {collar}", "OFFICER")
         prefix = f"{rank} {collar} " if collar else f"{rank} "
-        return self._named(prefix, r.choice(self.last), "OFFICER")
+        return self._named(prefix, self._pick(self.last), "OFFICER")
 
     def phone(self) -> Filled:
         r = self.rng
@@ -369,11 +430,12 @@ def fill(template: str, maker: ValueMaker) -> tuple[str, list[dict[str, Any]], l
     return "".join(parts), spans, names
 
 
-def generate(split: str, n: int, seed: int = 0) -> Iterator[dict[str, Any]]:
-    """`n` examples of one split, cycling through its templates in a seeded order."""
+def generate(split: str, n: int, seed: int = 0, invented: float = 0.0) -> Iterator[dict[str, Any]]:
+    """`n` examples of one split, cycling through its templates in a seeded order; `invented` is
+    the share of names made up from syllables instead of taken from the split's lists."""
     rng = random.Random(f"pii-{split}-{seed}")
     pool = templates(split)
-    maker = ValueMaker(split, rng)
+    maker = ValueMaker(split, rng, invented)
     order: list[str] = []
     for i in range(n):
         if not order:
