@@ -3,11 +3,37 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 export_app = typer.Typer(help="Export annotated corpora.", no_args_is_help=True)
+_redaction: dict[str, Any] = {}  # set by --redact / --key-file before any subcommand
+
+
+@export_app.callback()
+def export_options(
+    redact: Annotated[
+        bool, typer.Option("--redact", help="Pseudonymise personal data first: vawg export --redact CMD ...")
+    ] = False,
+    key_file: Annotated[
+        Path | None, typer.Option("--key-file", help="With --redact: key for corpus-wide pseudonyms.")
+    ] = None,
+    keep_district: Annotated[bool, typer.Option("--keep-district", help="Keep postcode districts.")] = False,
+) -> None:
+    """Export annotated corpora (with --redact: pseudonymised first, offsets remapped)."""
+    _redaction.clear()
+    if redact or key_file is not None:
+        _redaction.update(key_file=key_file, keep_district=keep_district)
+
+
+def _input(records: Path) -> Path:
+    """The records to export: a pseudonymised temporary copy when --redact was given."""
+    if not _redaction or not records.is_file():
+        return records
+    from pipeline.cli.privacy import redacted_copy
+
+    return redacted_copy(records, _redaction["key_file"], _redaction["keep_district"])
 
 
 @export_app.command("datasets")
@@ -22,7 +48,7 @@ def datasets_cli(
     """
     from pipeline.train.data import export_dataset
 
-    result = export_dataset(records, out, fmt)
+    result = export_dataset(_input(records), out, fmt)
     typer.echo(f"{result['examples']} sentence examples written: {', '.join(result['written'])}")
 
 
@@ -33,7 +59,7 @@ def _export_for_tool(fmt: str, records: Path | None, out: Path | None, model_ver
 
     if records is None or out is None:
         raise UsageError("give RECORDS.jsonl and --out")
-    result = export_records(fmt, read_records(records), out, model_version)
+    result = export_records(fmt, read_records(_input(records)), out, model_version)
     typer.echo(f"{result['records']} records -> {result['tasks']} {fmt} tasks in {out}")
     for line in result["problems"]:
         typer.echo(f"  {line}", err=True)

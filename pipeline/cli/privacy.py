@@ -33,6 +33,19 @@ def redact_file(src: Path, out: Path, key_file: Path | None = None, keep_distric
     return write_jsonl_atomic(out, (redactor.redact(r) for r in read_jsonl(src)))
 
 
+def redacted_copy(src: Path, key_file: Path | None = None, keep_district: bool = False) -> Path:
+    """A pseudonymised copy of a records file in a temporary folder removed at exit."""
+    import atexit
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="vawg-redacted-"))
+    atexit.register(shutil.rmtree, folder, True)
+    out = folder / src.name
+    redact_file(src, out, key_file, keep_district)
+    return out
+
+
 @privacy_app.command("redact")
 def redact_cli(
     records: Annotated[Path, typer.Argument(help="Annotated records (JSONL).")],

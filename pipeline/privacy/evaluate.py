@@ -87,6 +87,16 @@ def evaluate(n: int = DEFAULT_N, seed: int = 0, model: str | None = None) -> dic
     examples = list(generate("eval", n, seed))
     result = score(examples, finder.find)
     redactor = Redactor(finder=finder)
+    from pipeline.privacy.train_ner import name_free
+
+    notes = list(name_free(n, seed + 5000))
+    false_names = [
+        (r["text"], r["text"][s.start : s.end])
+        for r in notes
+        for s in finder.find(r["text"])
+        if s.label in NAME_LABELS
+    ]
+    result["name_free"] = {"sentences": len(notes), "false_names": false_names}
     result["leaks"] = leaks(
         examples,
         lambda ex: redactor.redact({"id": ex["id"], "text": ex["text"], "entities": [], "signals": []})[
@@ -109,4 +119,10 @@ def format_table(result: dict[str, Any]) -> str:
             f"{name:<12} {row['gold']:>5} {row['p']:>7.3f} {row['r']:>7.3f} {row['fp']:>4} {row['fn']:>4}"
         )
     lines.append(f"gold name words left after redaction: {len(result['leaks'])}")
+    free = result.get("name_free")
+    if free:
+        lines.append(
+            f"names wrongly found in {free['sentences']} name-free case-note sentences: "
+            f"{len(free['false_names'])}"
+        )
     return "\n".join(lines)

@@ -52,8 +52,44 @@ def _joined(examples: list[dict[str, Any]], rng: random.Random) -> Iterable[tupl
         yield text, names
 
 
-def train(out: Path = DEFAULT_OUT, n: int = 3000, epochs: int = 12, seed: int = 0) -> dict[str, Any]:
-    """Train on `n` generated sentences and save the pipeline to `out`; returns a summary."""
+def name_free(n: int, seed: int) -> Iterable[dict[str, Any]]:
+    """Case-note and report sentences with no names (the measure/signal generator), so the NER
+    learns that capitalised note words ('Attended', 'Breach', 'Forces') are not people."""
+    import re
+
+    import yaml
+
+    from pipeline.paths import CORPUS
+    from pipeline.privacy.rules import rule_finder
+    from pipeline.train.generate import generate as generate_notes
+
+    def lists(node: Any) -> Iterable[str]:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("surname", "pname") and isinstance(value, list):
+                    yield from (str(v) for v in value)
+                else:
+                    yield from lists(value)
+
+    vocab = yaml.safe_load((CORPUS / "templates" / "vocab.yaml").read_text(encoding="utf-8"))
+    names = sorted(set(lists(vocab)))
+    named = re.compile(r"\b(?:" + "|".join(map(re.escape, names)) + r")\b") if names else None
+    rules = rule_finder()
+    out = []
+    for record in generate_notes(n * 2, seed=seed + 1000, prefix="pii-neg"):
+        text = record["text"]
+        if (named and named.search(text)) or rules.officer.search(text) or rules.titled.search(text):
+            continue
+        out.append(record)
+        if len(out) >= n:
+            break
+    return out
+
+
+def train(
+    out: Path = DEFAULT_OUT, n: int = 3000, epochs: int = 12, seed: int = 0, negatives: float = 0.5
+) -> dict[str, Any]:
+    """Train on `n` generated sentences plus `n * negatives` name-free ones; save to `out`."""
     import spacy
     from spacy.training import Example
     from spacy.util import compounding, fix_random_seed, minibatch
@@ -66,7 +102,10 @@ def train(out: Path = DEFAULT_OUT, n: int = 3000, epochs: int = 12, seed: int = 
     ner = nlp.add_pipe("ner", config={"model": NER_MODEL})
     ner.add_label("PERSON")
     data = []
-    for text, names in _joined(list(generate("train", n, seed, invented=0.4)), rng):
+    examples = list(generate("train", n, seed, invented=0.4))
+    examples += [{"text": r["text"], "names": []} for r in name_free(int(n * negatives), seed)]
+    rng.shuffle(examples)
+    for text, names in _joined(examples, rng):
         doc = nlp.make_doc(text)
         ents = [doc.char_span(s, e, "PERSON", alignment_mode="expand") for s, e in names]
         data.append(
