@@ -52,6 +52,14 @@ def report_cli(
         Path | None, typer.Option("--manifest", help="A run's manifest.jsonl: count every source's outcome.")
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines.")] = False,
+    redact: Annotated[
+        bool,
+        typer.Option("--redact", help="Pseudonymise chronology text (corpus reports hold counts)."),
+    ] = False,
+    key_file: Annotated[
+        Path | None, typer.Option("--key-file", help="With --redact: key for corpus-wide pseudonyms.")
+    ] = None,
+    keep_district: Annotated[bool, typer.Option("--keep-district", help="Keep postcode districts.")] = False,
 ) -> None:
     """Write a researcher's report: measure x status, signal prevalence, by force and year,
     ingest outcomes and the most-flagged documents, as CSVs, PNG/SVG charts and an offline
@@ -66,8 +74,15 @@ def report_cli(
     """
     from pipeline.report import report_chronology, report_corpus
 
-    if doc:
+    if doc and (redact or key_file is not None):
+        from pipeline.privacy.redact import RedactOptions
+        from pipeline.privacy.text import report_chronology_redacted
+
+        options = RedactOptions.from_key_file(key_file, keep_district)
+        chron, written = report_chronology_redacted(db, doc, out, options)
+    elif doc:
         chron, written = report_chronology(db, doc, out)
+    if doc:
         counts = ", ".join(f"{n} {k}" for k, n in sorted(chron.counts().items())) or "no events"
         dated = sum(1 for e in chron.events if e.date is not None)
         typer.echo(f"chronology of {chron.doc_id}: {counts} ({dated} dated)")
