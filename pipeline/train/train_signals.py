@@ -127,6 +127,14 @@ def train_spacy(out: Path, opts: DataOptions, config: Path = DEFAULT_CONFIG,
 
 
 def _stamp_meta(out: Path, summary: dict[str, Any], thresholds: dict[str, float]) -> None:
+    from spacy.util import load_config
+
+    cfg_path = out / "config.cfg"
+    if cfg_path.is_file():  # the corpus paths pointed at a temporary folder: blank them
+        cfg = load_config(cfg_path, interpolate=False)
+        cfg["paths"]["train"] = None
+        cfg["paths"]["dev"] = None
+        cfg.to_disk(cfg_path)
     meta_path = out / "meta.json"
     meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
     meta.update({"name": "vawg_signals", "version": "0.1.0",
