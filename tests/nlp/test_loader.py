@@ -47,7 +47,8 @@ def test_build_pipeline_lists_components_in_order() -> None:
 
 def test_default_config_names_all_four_components() -> None:
     cfg = load_config(Path(__file__).resolve().parents[2] / "configs" / "pipeline.cfg", interpolate=False)
-    assert cfg["nlp"]["pipeline"] == ["vawg_shorthand", "vawg_sentences", "vawg_mentions", "vawg_status"]
+    assert cfg["nlp"]["pipeline"] == ["vawg_shorthand", "vawg_sentences", "vawg_mentions", "vawg_status",
+                                      "vawg_signals"]
 
 
 def test_missing_model_is_a_usage_error(tmp_path: Path) -> None:
