@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
@@ -18,8 +19,11 @@ def check_store(db: str) -> int:
         return len(list_users(store))
 
 
-def serve(db: str, host: str = "127.0.0.1", port: int = 8000, secure_cookies: bool = False) -> None:
-    """Run the app under uvicorn until interrupted."""
+def serve(
+    db: str, host: str = "127.0.0.1", port: int = 8000, secure_cookies: bool = False, privacy: Any = None
+) -> None:
+    """Run the app under uvicorn until interrupted; `privacy` (RedactOptions) pseudonymises
+    document pages for viewers, and for admins unless they reveal (audited)."""
     import uvicorn
 
     from pipeline.web import create_app
@@ -27,6 +31,10 @@ def serve(db: str, host: str = "127.0.0.1", port: int = 8000, secure_cookies: bo
     if not 0 < port < 65536:
         raise UsageError(f"--port must be between 1 and 65535, not {port}")
     app = create_app(db, secure_cookies=secure_cookies)
+    if privacy is not None:
+        from pipeline.privacy.web import enable
+
+        enable(app, privacy)
     uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False, proxy_headers=False)
 
 
@@ -39,6 +47,12 @@ def serve_cli(
     secure_cookies: Annotated[
         bool, typer.Option("--secure-cookies", help="Mark cookies Secure (when served over HTTPS).")
     ] = False,
+    pseudonyms: Annotated[
+        bool, typer.Option("--redact", help="Document pages in pseudonyms; admins may ?reveal=1 (audited).")
+    ] = False,
+    key_file: Annotated[
+        Path | None, typer.Option("--key-file", help="With --redact: key for corpus-wide pseudonyms.")
+    ] = None,
 ) -> None:
     """Serve search, documents, dashboard and KWIC in a browser; sign-in required.
 
@@ -54,7 +68,12 @@ def serve_cli(
             f"vawg: warning: listening on {host}: put it behind HTTPS and use --secure-cookies", err=True
         )
     typer.echo(f"serving {redact(db)} at http://{host}:{port}/ (Ctrl+C to stop)")
-    serve(db, host, port, secure_cookies)
+    options = None
+    if pseudonyms or key_file is not None:
+        from pipeline.privacy.redact import RedactOptions
+
+        options = RedactOptions.from_key_file(key_file)
+    serve(db, host, port, secure_cookies, options)
 
 
 def register(app: typer.Typer) -> None:

@@ -179,11 +179,18 @@ def add_routes(app: FastAPI, web: WebApp) -> None:
     def document(request: Request, id: Annotated[str, Query(max_length=500)] = "") -> Response:
         with web.signed_in(request) as (store, session):
             doc = views.load_document(store, id)
+            privacy = getattr(web, "privacy", None)  # set by `vawg serve --redact` (pipeline.privacy.web)
+            reveal = privacy is not None and privacy.reveal(
+                session.user.role, request.query_params.get("reveal") == "1"
+            )
             audit.record(
-                store, session.user.name, client_ip(request), "document", doc_id=id, found=doc is not None
+                store, session.user.name, client_ip(request), "document", doc_id=id, found=doc is not None,
+                revealed=True if reveal else None,
             )
             if doc is None:
                 raise HTTPException(404, "no such document")
+            if privacy is not None and not reveal:
+                doc = privacy.document(doc)
             present = sorted({m["label"] for m in doc.mentions}, key=labels.measures().index)
             return web.render(
                 "document.html", session=session, doc=doc, present=present, describe=labels.describe
