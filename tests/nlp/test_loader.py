@@ -60,7 +60,8 @@ def test_full_default_pipeline_round_trip_keeps_statuses(tmp_path: Path) -> None
     import pipeline
 
     nlp = pipeline.load()
-    assert nlp.pipe_names == ["vawg_shorthand", "vawg_sentences", "vawg_mentions", "vawg_status"]
+    assert nlp.pipe_names == ["vawg_shorthand", "vawg_sentences", "vawg_mentions", "vawg_status",
+                              "vawg_signals"]
     assert pipeline.load() is nlp  # cached per process
     text = "Susp RUI'd, no bail conds considered. DVPO refused by the bench. A DVPN can last 48 hours."
     before = [(e.start_char, e.end_char, e.label_, e._.status) for e in nlp(text).ents]
