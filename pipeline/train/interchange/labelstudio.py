@@ -55,18 +55,14 @@ def labelling_config() -> str:
     <Label value="{SENTENCE_LABEL}" background="#c8c8c8" hint="a sentence (or passage) judged for signals"/>
   </Labels>
   <Text name="{TEXT}" value="$text"/>
-  <View visibleWhen="region-selected" whenLabelValue="{measures}">
-    <Header value="Status of the selected mention"/>
-    <Choices name="{STATUS}" toName="{TEXT}" perRegion="true" choice="single" showInline="true">
+  <Choices name="{STATUS}" toName="{TEXT}" perRegion="true" choice="single" showInline="true"
+           visibleWhen="region-selected" whenLabelValue="{measures}">
 {options("Choice", labels.statuses())}
-    </Choices>
-  </View>
-  <View visibleWhen="region-selected" whenLabelValue="{SENTENCE_LABEL}">
-    <Header value="Missed-opportunity signals of the selected sentence"/>
-    <Choices name="{SIGNALS}" toName="{TEXT}" perRegion="true" choice="multiple">
+  </Choices>
+  <Choices name="{SIGNALS}" toName="{TEXT}" perRegion="true" choice="multiple"
+           visibleWhen="region-selected" whenLabelValue="{SENTENCE_LABEL}">
 {options("Choice", labels.signals())}
-    </Choices>
-  </View>
+  </Choices>
   <Header value="Signals of the whole document (only for records without sentence offsets)"/>
   <Choices name="{DOC_SIGNALS}" toName="{TEXT}" choice="multiple">
 {options("Choice", labels.signals())}
