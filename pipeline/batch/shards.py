@@ -78,12 +78,23 @@ class BatchResult:
 
 
 def peak_rss_mb() -> float:
-    """This process's peak resident memory so far, in MB (Linux reports KiB)."""
+    """This process's peak resident memory so far, in MB.
+
+    Linux's VmHWM belongs to the process's own address space; `ru_maxrss` would also carry
+    the high-water mark of the parent that forked it (kept across exec), so it is the fallback.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def write_shard(shard_dir: Path, name: str, records: list[dict[str, Any]]) -> None:
-    """Write records to `shard_dir/name` all at once: temp file, fsync, rename, fsync the folder."""
+    """Write records to `shard_dir/name` all at once: temp file, fsync, rename."""
     fd, tmp = tempfile.mkstemp(dir=shard_dir, prefix=f".{name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -95,11 +106,8 @@ def write_shard(shard_dir: Path, name: str, records: list[dict[str, Any]]) -> No
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    folder = os.open(shard_dir, os.O_RDONLY)
-    try:
-        os.fsync(folder)
-    finally:
-        os.close(folder)
+    # No fsync of the folder: should a power cut lose the rename, the manifest line that
+    # names this shard is dropped on load ("its shard is missing") and the batch is redone.
 
 
 def annotate_batch(nlp: Language, batch: Batch, shard_dir: str | Path) -> BatchResult:
@@ -186,8 +194,8 @@ class ShardManifest:
         self.repaired.append(f"adopted shard {shard.name} committed before an interruption")
 
     def _remember(self, batch: str, line: dict[str, Any]) -> None:
-        self.lines[batch] = line
         self.keys.update(line.get("keys") or [])
+        self.lines[batch] = {k: v for k, v in line.items() if k != "keys"}  # the keys are in self.keys
 
     def commit(self, result: BatchResult) -> None:
         """Record a batch whose shard is in place (fsynced append)."""
