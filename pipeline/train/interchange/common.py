@@ -133,14 +133,20 @@ def document_signals(record: Mapping[str, Any]) -> list[str]:
     return out
 
 
-def regions_of(record: Mapping[str, Any]) -> list[tuple[int, int]]:
-    """Sentence spans plus signal spans of a record, sorted, blank ones left out."""
+def sentences_of(records: Sequence[Mapping[str, Any]]) -> list[list[tuple[int, int]]]:
+    """Sentence spans of each record's text (one batched pass of the sentence splitter)."""
     from pipeline.train.data import sentence_bounds
 
+    return sentence_bounds([str(r.get("text", "")) for r in records]) if records else []
+
+
+def regions_of(record: Mapping[str, Any], sentences: Sequence[tuple[int, int]] | None = None
+               ) -> list[tuple[int, int]]:
+    """Sentence spans plus signal spans of a record, sorted, blank ones left out."""
     text = str(record.get("text", ""))
     found = {(int(s["start"]), int(s["end"])) for s in located_signals(record)}
     if text.strip():
-        found.update(sentence_bounds([text])[0])
+        found.update(sentences if sentences is not None else sentences_of([record])[0])
     return sorted((s, e) for s, e in found if 0 <= s < e <= len(text) and text[s:e].strip())
 
 

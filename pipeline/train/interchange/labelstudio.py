@@ -81,7 +81,8 @@ def _region(rid: str, control: str, kind: str, text: str, start: int, end: int, 
     return item
 
 
-def results_for(record: Mapping[str, Any]) -> list[dict[str, Any]]:
+def results_for(record: Mapping[str, Any], sentences: Sequence[tuple[int, int]] | None = None
+                ) -> list[dict[str, Any]]:
     """A record's mentions, statuses and signals as Label Studio result items."""
     text = str(record.get("text", ""))
     out: list[dict[str, Any]] = []
@@ -90,7 +91,7 @@ def results_for(record: Mapping[str, Any]) -> list[dict[str, Any]]:
         out.append(_region(f"m{i}", MEASURE, "labels", text, s, e, [ent["label"]]))
         out.append(_region(f"m{i}", STATUS, "choices", text, s, e, [ent["status"]]))
     by_region = common.signals_by_region(record)
-    for j, (s, e) in enumerate(common.regions_of(record)):
+    for j, (s, e) in enumerate(common.regions_of(record, sentences)):
         out.append(_region(f"s{j}", SENTENCE, "labels", text, s, e, [SENTENCE_LABEL]))
         sigs = by_region.get((s, e), [])
         if sigs:
@@ -107,9 +108,10 @@ def results_for(record: Mapping[str, Any]) -> list[dict[str, Any]]:
 def records_to_tasks(records: Iterable[Mapping[str, Any]],
                      model_version: str = "vawg") -> list[dict[str, Any]]:
     """Label Studio tasks (`data` + `predictions`) for records annotated by the model."""
+    records = list(records)
     tasks = []
-    for rec in records:
-        result = results_for(rec)
+    for rec, sentences in zip(records, common.sentences_of(records), strict=True):
+        result = results_for(rec, sentences)
         scores = [r["score"] for r in result if "score" in r]
         prediction: dict[str, Any] = {"model_version": model_version, "result": result}
         if scores:

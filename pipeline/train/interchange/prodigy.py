@@ -21,7 +21,7 @@ answers, reports `reject` / `ignore` and disagreeing annotators, and records who
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -71,11 +71,12 @@ def _task(rec: Mapping[str, Any], start: int, end: int, ents: list[Mapping[str, 
             "meta": {"record": info["id"], "start": start, "end": end}, common.PAYLOAD_KEY: info}
 
 
-def record_tasks(rec: Mapping[str, Any]) -> list[dict[str, Any]]:
+def record_tasks(rec: Mapping[str, Any], sentences: Sequence[tuple[int, int]] | None = None
+                 ) -> list[dict[str, Any]]:
     """The tasks of one record (see the module docstring)."""
     text = str(rec.get("text", ""))
     ents = list(rec.get("entities") or [])
-    regions = common.regions_of(rec)
+    regions = common.regions_of(rec, sentences)
     for ent in ents:  # a mention no region holds gets a region over the sentences it touches
         s, e = int(ent["start"]), int(ent["end"])
         if not any(a <= s and e <= b for a, b in regions):
@@ -97,7 +98,9 @@ def record_tasks(rec: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 
 def records_to_tasks(records: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    return [t for rec in records for t in record_tasks(rec)]
+    records = list(records)
+    return [t for rec, sents in zip(records, common.sentences_of(records), strict=True)
+            for t in record_tasks(rec, sents)]
 
 
 def write_tasks(records: Iterable[Mapping[str, Any]], out: Path) -> int:
