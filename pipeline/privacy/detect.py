@@ -78,7 +78,7 @@ class PersonalDataFinder:
             words = ent.text.split()
             if not ent.text[:1].isupper() or any(c.isdigit() for c in ent.text):
                 continue
-            if all(w.rstrip(".") in self.rules.not_names for w in words):
+            if all(w.rstrip(".") in self.rules.not_names or w.isupper() for w in words):
                 continue
             out.append(PiiSpan(ent.start_char, ent.end_char, "PERSON", "ner"))
         return out
@@ -93,8 +93,23 @@ class PersonalDataFinder:
             if not _overlaps(s, keep) and not (s.label in SOFT_LABELS and _overlaps(s, protected))
         ]
         chosen = _choose(_merge_names(text, candidates))
+        chosen = _choose(chosen + self._coordinated(text, chosen, keep + protected))
         again = self._repeats(text, chosen, keep + protected)
         return _choose(_merge_names(text, chosen + again)) if again else chosen
+
+    def _coordinated(self, text: str, chosen: list[PiiSpan], avoid: list[tuple[int, int]]) -> list[PiiSpan]:
+        """The other half of 'X and Y' when one half is a name already found."""
+        names = {(s.start, s.end) for s in chosen if s.label in NAME_LABELS}
+        out = []
+        for m in self.rules.coordinated.finditer(text):
+            a, b = m.span("name"), m.span("second")
+            for mine, other in ((a, b), (b, a)):
+                word = text[other[0] : other[1]]
+                if any(s <= mine[0] and mine[1] <= e for s, e in names) and word not in self.rules.not_names:
+                    span = PiiSpan(other[0], other[1], "PERSON", "repeat")
+                    if not _overlaps(span, avoid + list(names)):
+                        out.append(span)
+        return out
 
     def _repeats(self, text: str, chosen: list[PiiSpan], avoid: list[tuple[int, int]]) -> list[PiiSpan]:
         """Other mentions of a name word already found ('Holly Pollard' ... 'Holly')."""

@@ -81,6 +81,15 @@ class RuleFinder:
         self.titled = re.compile(rf"\b(?P<title>{titles})\.? {names}")
         cues = _alternation(data.get("name_cues", []))
         self.cued = re.compile(rf"(?<![\w-])(?i:{cues}),? {names}") if cues else None
+        followers = _alternation(data.get("name_followers", []))
+        self.followed = (
+            re.compile(
+                rf"(?<![\w'-])(?P<name>{name}(?: {name})?)(?: and (?P<second>{name}))? (?:{followers})\b"
+            )
+            if followers
+            else None
+        )
+        self.coordinated = re.compile(rf"(?<![\w'-])(?P<name>{name}) (?:and|&) (?P<second>{name})\b")
         self.name_token = re.compile(name)
 
     def _trim_name(self, text: str, start: int, end: int) -> int:
@@ -106,6 +115,10 @@ class RuleFinder:
             end = self._trim_name(text, m.start("name"), m.end("name"))
             if end > m.start("name"):
                 out.append(PiiSpan(m.start(), end, "PERSON"))
+        for m in self.followed.finditer(text) if self.followed else ():
+            for group in ("name", "second"):
+                if m.group(group) and not any(w in self.not_names for w in m.group(group).split()):
+                    out.append(PiiSpan(m.start(group), m.end(group), "PERSON"))
         for m in self.cued.finditer(text) if self.cued else ():
             end = self._trim_name(text, m.start("name"), m.end("name"))
             if end > m.start("name"):
