@@ -65,7 +65,7 @@ class RuleFinder:
                     re.compile(p["regex"]),
                     p.get("group", 0),
                     tuple(p["digits"]) if "digits" in p else None,
-                )  # type: ignore[arg-type]
+                )
                 for p in data["patterns"]
             ]
             self.protected = [re.compile(p["regex"]) for p in data["protected"]]

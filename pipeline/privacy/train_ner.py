@@ -43,7 +43,7 @@ def _joined(examples: list[dict[str, Any]], rng: random.Random) -> Iterable[tupl
     while i < len(examples):
         group = examples[i : i + rng.choice((1, 1, 2, 3))]
         i += len(group)
-        text, names = "", []
+        text, names = "", list[list[int]]()
         for ex in group:
             if text:
                 text += rng.choice((" ", " ", "\n", ". "))
@@ -100,7 +100,7 @@ def train(
     rng = random.Random(seed)
     nlp = spacy.blank("en")
     ner = nlp.add_pipe("ner", config={"model": NER_MODEL})
-    ner.add_label("PERSON")
+    ner.add_label("PERSON")  # type: ignore[attr-defined]
     data = []
     examples = list(generate("train", n, seed, invented=0.4))
     examples += [{"text": r["text"], "names": []} for r in name_free(int(n * negatives), seed)]

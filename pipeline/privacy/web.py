@@ -79,7 +79,8 @@ class WebPrivacy:
         """Fact values (a source path may hold a name) with found personal data pseudonymised."""
         from pipeline.privacy.text import redact_texts
 
-        return redact_texts([value], self.redactor)[0]
+        texts, _ = redact_texts([value], self.redactor)
+        return texts[0]
 
 
 def enable(app: FastAPI, options: RedactOptions | None = None) -> WebPrivacy:
