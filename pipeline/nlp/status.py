@@ -73,6 +73,21 @@ RULES_FILE = "status_rules.jsonl"
 NEWLINE = "\\n"
 REASONS = frozenset({"as", "because", "due", "given", "since", "owing", "-", ":"})
 REASON_PRIORITY = 70  # "not sought as he was remanded": decided against with a reason
+IRREALIS_PRIORITY = 44  # an outcome inside "if ..."/"when ... is ...": not asserted, so intention level
+PENDING_PRIORITY = 60  # "not yet listed", "have not yet received": still pending -> considered
+DECIDER_WINDOW = 3  # "the court did not make": a decider this close before the negator -> refused
+ANAPHOR_WINDOW = 4  # "it was granted", "the notice lapsed": anaphor this close before the outcome
+ANAPHOR_REACH = 40
+ANAPHOR_GAP = frozenset(
+    {"was", "were", "had", "has", "have", "been", "is", "are", "then", "later", "subsequently", "also"}
+    | {"duly", "finally", "eventually", "not", "never", "n't", "itself", "simply", "soon", "already"}
+)
+GRANT_VERBS = frozenset(
+    {"make", "made", "grant", "granted", "issue", "issued", "authorise", "authorised", "authorize"}
+    | {"authorized", "approve", "approved", "impose", "imposed"}
+)
+QUESTION_BREAKS = frozenset({"-", ";", ":", "so", "!", NEWLINE})
+CLAUSE_END = frozenset({",", ";", ":", NEWLINE, ".", "?", "!", "-", "then", "so", "but", "and"})
 COORDINATION = frozenset(
     {"vs", "v", "versus", "plus", "even", "also"}
     | {",", "and", "or", "nor", "/", "&", "a", "an", "the", "any", "no", "either", "neither", "-"}
@@ -96,6 +111,9 @@ class Cue:
     doc: Doc
     negated: bool = False
     target: int | None = None  # token start of the only entity it may decide
+    clause: tuple[int, int] | None = None  # irrealis cue: decides only mentions inside this span
+    anaphor: int | None = None  # token start of an anaphoric subject ("it", "the notice") before it
+    anaphor_labels: frozenset[str] = frozenset()
 
     @property
     def text(self) -> str:
@@ -220,6 +238,10 @@ class StatusComponent:
             elif rule.role == "continue":  # "but never served": the same subject goes on
                 keys.keys[s - keys.offset] = CONTINUE + keys.keys[s - keys.offset]
         negators = [(r, s, e) for r, s, e in matches if r.role == "negator"]
+        markers = [(r, s, e) for r, s, e in matches if r.role == "irrealis"]
+        anaphors = [(r, s, e) for r, s, e in matches if r.role == "anaphor"]
+        words = set(keys.keys)
+        deciders = self.ruleset.sets.get("decider", frozenset())
         out: list[Cue] = []
         for ent in ents:
             for rule, ns, ne in negators:
@@ -243,19 +265,104 @@ class StatusComponent:
         for rule, s, e in matches:
             if rule.role != "status" or rule.status is None:
                 continue
+            if rule.unless_sentence and words & rule.unless_sentence:
+                continue
             status, priority, negated = rule.status, rule.priority, False
-            if rule.negatable and any(
-                ns < s and s - ne <= neg.window and not self._blocked(keys, min(ne, s), s, neg.terminators)
-                for neg, ns, ne in negators
-            ):
+            negator = next(
+                (
+                    (neg, ns, ne)
+                    for neg, ns, ne in negators
+                    if ns < s
+                    and s - ne <= neg.window
+                    and not self._blocked(keys, min(ne, s), s, neg.terminators)
+                ),
+                None,
+            )
+            if rule.negatable and negator is not None:
                 status, negated = rule.negated_status, True
                 priority = rule.negated_priority or DEFAULT_PRIORITY[status]
                 if rule.reason_status and any(k in REASONS for k in keys.between(e, e + 2)):
                     status, priority = rule.reason_status, REASON_PRIORITY
+                elif status == "not_used":
+                    grant = keys.between(e - 1, e)[0] in GRANT_VERBS
+                    status, priority = self._negated_outcome(
+                        keys, negator[1], negator[2], e, deciders, grant, rule.status == "used"
+                    )
             elif rule.only_negated:
                 continue
-            out.append(Cue(rule, s, e, status, priority, doc, negated))
+            cue = Cue(rule, s, e, status, priority, doc, negated)
+            self._mark_irrealis(cue, keys, markers)
+            self._mark_anaphor(cue, keys, anaphors)
+            out.append(cue)
         return out
+
+    @staticmethod
+    def _negated_outcome(
+        keys: TokenKeys,
+        ns: int,
+        ne: int,
+        end: int,
+        deciders: frozenset[str],
+        grant: bool,
+        outcome: bool,
+    ) -> tuple[str, int]:
+        """A negated cue: pending ("have not yet received the file") -> considered (an intention
+        negated with "yet", "hasn't applied for it yet", stays not_used); a decider's "did not
+        make" ("the court did not make the order") -> refused; else not_used."""
+        if outcome and ("yet" in keys.between(ns, ne) or "yet" in keys.between(end, end + 3)):
+            return "considered", PENDING_PRIORITY
+        if grant and deciders and any(k in deciders for k in keys.between(ns - DECIDER_WINDOW, ns)):
+            return "refused", DEFAULT_PRIORITY["refused"]
+        return "not_used", DEFAULT_PRIORITY["not_used"]
+
+    @staticmethod
+    def _mark_irrealis(cue: Cue, keys: TokenKeys, markers: list[tuple[CueRule, int, int]]) -> None:
+        """An outcome cue inside a conditional or temporal-generic clause ("if the DVPO is
+        refused", "when bail is cancelled") asserts nothing: it becomes an intention
+        (considered; a breach presumes the order: used) that decides only mentions in that clause."""
+        if cue.status == "generic" or (cue.status == "not_used" and not cue.negated):
+            return
+        if cue.status == "considered":
+            return
+        for rule, ms, me in markers:
+            if me > cue.start:
+                continue
+            gap = keys.between(me, cue.start)
+            if any(k in CLAUSE_END or k == BREAK or k.startswith(CONTINUE) for k in gap):
+                continue
+            if rule.factual and rule.factual & set(gap):
+                continue
+            last = keys.between(cue.end - 1, cue.end)
+            present = last and last[0].endswith("s") and not last[0].endswith("ss")
+            if rule.present and not (rule.present & set(gap) or present):
+                continue
+            end = cue.end
+            stop = keys.offset + len(keys.keys)
+            while end < stop and not (
+                (k := keys.keys[end - keys.offset]) in CLAUSE_END or k == BREAK or k.startswith(CONTINUE)
+            ):
+                end += 1
+            cue.status = "used" if cue.status == "breached" else "considered"
+            cue.priority = IRREALIS_PRIORITY
+            cue.clause = (ms, end)
+            return
+
+    @staticmethod
+    def _mark_anaphor(cue: Cue, keys: TokenKeys, anaphors: list[tuple[CueRule, int, int]]) -> None:
+        """An outcome whose subject is an anaphor ("and it lapsed", "the notice was refused")
+        may reach back to the nearest earlier mention the anaphor can name."""
+        if cue.status not in ("ended", "refused", "breached") and not (
+            cue.status == "used" and cue.priority >= 55
+        ):
+            return
+        for rule, s, e in anaphors:
+            if (
+                e <= cue.start
+                and cue.start - e <= ANAPHOR_WINDOW
+                and all(k in ANAPHOR_GAP for k in keys.between(e, cue.start))
+            ):
+                cue.anaphor, cue.anaphor_labels = s, rule.requires_label
+                return
 
     @staticmethod
     def _blocked(keys: TokenKeys, start: int, end: int, terminators: frozenset[str]) -> bool:
@@ -285,6 +392,18 @@ class StatusComponent:
         rule = cue.rule
         if cue.start < ent.end and ent.start < cue.end:
             return 0
+        if cue.clause is not None and not (cue.clause[0] <= ent.start and ent.end <= cue.clause[1]):
+            return None
+        if cue.anaphor is not None and ent.end <= cue.anaphor:
+            labels = cue.anaphor_labels
+            if (not labels or ent.label_ in labels) and cue.anaphor - ent.end <= ANAPHOR_REACH:
+                nearer = [
+                    e
+                    for e in ents
+                    if e.start >= ent.end and e.end <= cue.anaphor and (not labels or e.label_ in labels)
+                ]
+                if not nearer:
+                    return cue.anaphor - ent.end
         if cue.end <= ent.start:
             if rule.direction == "backward":
                 return None
@@ -319,6 +438,8 @@ class StatusComponent:
                 distance = ent.start - cue.end
             elif not cue.rule.allows(ent.label_):
                 continue
+            elif cue.rule.plural_only and not self._plural(ent):
+                continue
             else:
                 reach = self._reach(ent, cue, ents, keys, verb)
                 if reach is None:
@@ -330,6 +451,26 @@ class StatusComponent:
             if best is None or rank > best:
                 best, winner = rank, cue
         return winner
+
+    def _plural(self, ent: Span) -> bool:
+        """A plural order name ("DVPNs", "protection orders"): the words of the by-last-word defaults."""
+        return ent.text.lower().rsplit(None, 1)[-1] in self.ruleset.defaults
+
+    @staticmethod
+    def _question(keys: TokenKeys, ent: Span) -> bool:
+        """True if `ent` is in the clause a question mark closes ("can you chase the referral?")."""
+        after = [k for k in keys.between(ent.end, keys.offset + len(keys.keys)) if k not in (" ", NEWLINE)]
+        if "?" not in after:
+            return False
+        return not any(k in QUESTION_BREAKS for k in after[: after.index("?") + 2])
+
+    def status_of(self, ent: Span, cue: Cue | None, keys: TokenKeys) -> str:
+        """The status `cue` gives `ent` (or its default); a plain case verb or no cue in a
+        question ("can you chase the MARAC referral?") is only an intention: considered."""
+        status = cue.status if cue else self.default_status(ent, keys)
+        if status == "used" and (cue is None or cue.priority < 50) and self._question(keys, ent):
+            return "considered"
+        return status
 
     def default_status(self, ent: Span, keys: TokenKeys | None = None) -> str:
         """Status of an entity no cue reaches: a `default` rule for its last word or its
@@ -374,7 +515,7 @@ class StatusComponent:
             cues = self.cues(sent, ents, keys)
             for ent in ents:
                 cue = self.choose(ent, cues, ents, keys) if cues else None
-                ent._.status = cue.status if cue else self.default_status(ent, keys)
+                ent._.status = self.status_of(ent, cue, keys)
                 ent._.status_cue = cue.text if cue else None
         return doc
 
@@ -391,7 +532,7 @@ class StatusComponent:
                     {
                         "text": ent.text,
                         "label": ent.label_,
-                        "status": cue.status if cue else self.default_status(ent, keys),
+                        "status": self.status_of(ent, cue, keys),
                         "cue": cue.text if cue else None,
                         "rule": cue.rule.key if cue else None,
                         "negated": cue.negated if cue else False,

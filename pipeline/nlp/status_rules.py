@@ -18,6 +18,7 @@ from pipeline.paths import PROJECT_ROOT
 
 STATUSES = ("used", "considered", "not_used", "refused", "breached", "ended", "generic")
 DIRECTIONS = ("forward", "backward", "bidirectional")
+ROLES = ("status", "negator", "pseudo", "break", "continue", "irrealis", "anaphor")
 DEFAULT_PRIORITY = {
     "generic": 90,
     "refused": 85,
@@ -38,7 +39,7 @@ class CueRule:
     """One cue rule: what it matches, which status it gives, and how far it reaches."""
 
     key: str
-    role: str  # "status", "negator", "pseudo" or "break"
+    role: str  # one of ROLES
     status: str | None
     direction: str
     scope: int
@@ -57,6 +58,10 @@ class CueRule:
     match_case: bool = False
     cues: tuple[str, ...] = ()
     pattern: tuple[Any, ...] = ()
+    plural_only: bool = False  # decides only plural order names ("58 DAPNs"): statistics
+    unless_sentence: frozenset[str] = frozenset()  # ignored in a sentence holding one of these
+    factual: frozenset[str] = frozenset()  # irrealis: these words before the cue make it factual
+    present: frozenset[str] = frozenset()  # irrealis: one of these is needed before the cue
 
     def allows(self, label: str) -> bool:
         if self.requires_label and label not in self.requires_label:
@@ -142,8 +147,8 @@ def parse_rules(lines: Iterable[dict[str, Any]], source: str = "<rules>") -> Rul
         status = obj.get("status")
         if role == "status" and status not in STATUSES:
             raise InputError(f"{where}: status {status!r} is not one of {', '.join(STATUSES)}")
-        if role not in ("status", "negator", "pseudo", "break", "continue"):
-            raise InputError(f"{where}: role {role!r} is not status, negator, pseudo, break or continue")
+        if role not in ROLES:
+            raise InputError(f"{where}: role {role!r} is not one of {', '.join(ROLES)}")
         direction = str(obj.get("direction", "bidirectional"))
         if direction not in DIRECTIONS:
             raise InputError(f"{where}: direction {direction!r} is not one of {', '.join(DIRECTIONS)}")
@@ -177,6 +182,10 @@ def parse_rules(lines: Iterable[dict[str, Any]], source: str = "<rules>") -> Rul
                 match_case=bool(obj.get("match_case", False)),
                 cues=cues,
                 pattern=pattern,
+                plural_only=bool(obj.get("plural_only", False)),
+                unless_sentence=_words(obj.get("unless_sentence", ()), ruleset.sets, where),
+                factual=_words(obj.get("factual", ()), ruleset.sets, where),
+                present=_words(obj.get("present", ()), ruleset.sets, where),
             )
         )
     return ruleset
