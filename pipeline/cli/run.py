@@ -100,12 +100,19 @@ def run(
     summary = RunSummary()
     annotating = AnnotateSummary()
     documents = _documents(sources, out, summary, quiet, list(exclude or []))
+    if executor is not None and scheduler and out is None:
+        raise UsageError("--scheduler needs --out on a folder the Dask workers can write to")
     if executor is not None:
         with tempfile.TemporaryDirectory(prefix="vawg-shards-") as tmp:
             shard_dir = out / SHARDS if out is not None else Path(tmp)
             shards = annotate_to_shards(
-                documents, shard_dir, executor=executor, workers=workers, scheduler=scheduler,
-                model=model, batch_size=batch_size,
+                documents,
+                shard_dir,
+                executor=executor,
+                workers=workers,
+                scheduler=scheduler,
+                model=model,
+                batch_size=batch_size,
             )
             annotating.failed_documents += shards.failed
             _index(_counted(merged_records(shard_dir), annotating), db, out, summary)
@@ -180,8 +187,16 @@ def run_cli(
     from pipeline.cli.index import summary_line
 
     summary = run(
-        sources, db, out, model, batch_size, quiet, exclude,
-        executor=executor, workers=workers, scheduler=scheduler,
+        sources,
+        db,
+        out,
+        model,
+        batch_size,
+        quiet,
+        exclude,
+        executor=executor,
+        workers=workers,
+        scheduler=scheduler,
     )
     if summary.ingest_line:
         typer.echo(summary.ingest_line, err=True)

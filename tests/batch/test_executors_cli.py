@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.batch.distribute import annotate_to_shards
 from pipeline.cli.annotate import annotate
 from pipeline.cli.run import run
 from pipeline.errors import VawgError
@@ -46,3 +47,19 @@ def test_scheduler_needs_dask(tmp_path: Path) -> None:
     src = write_jsonl(tmp_path / "in.jsonl", documents(2))
     with pytest.raises(VawgError, match="--scheduler needs --executor dask"):
         annotate([src], tmp_path / "o.jsonl", executor="local", scheduler="tcp://127.0.0.1:1")
+
+
+def test_a_pipeline_that_will_not_load_is_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "broken.cfg"
+    bad.write_text("[nlp]\nlang = 'en'\npipeline = ['no_such_component']\n", encoding="utf-8")
+    docs = documents(6)
+    with pytest.raises(VawgError, match="could not load the pipeline"):
+        annotate_to_shards(
+            iter(docs), tmp_path / "shards", model=bad, workers=1, batch_size=3, inline_below=0
+        )
+    assert not list((tmp_path / "shards").glob("part-*"))
+
+
+def test_remote_scheduler_needs_a_shared_out_folder(tmp_path: Path) -> None:
+    with pytest.raises(VawgError, match="--scheduler needs --out"):
+        run([tmp_path], str(tmp_path / "c.db"), executor="dask", scheduler="tcp://127.0.0.1:1")

@@ -87,6 +87,9 @@ class DaskExecutor(Executor):
                 )
                 self.client = Client(self.cluster)
             self.client.register_plugin(PipelinePlugin(self.model), name=PLUGIN)
+            if self.scheduler:  # keep every thread of the cluster busy
+                workers = self.client.scheduler_info().get("workers", {}).values()
+                self.workers = max(self.workers, sum(int(w.get("nthreads", 1)) for w in workers))
         except OSError as exc:
             self.close()
             where = self.scheduler or "a local cluster"

@@ -26,20 +26,25 @@ if TYPE_CHECKING:
 
 MAX_RESTARTS = 3
 _NLP: Language | None = None
+_LOAD_ERROR = ""
 
 
 def _init_worker(model: str | None) -> None:
     """Runs once in each worker: leave Ctrl-C to the driver, one BLAS thread, load the pipeline."""
-    global _NLP
+    global _NLP, _LOAD_ERROR
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.environ.setdefault("OMP_NUM_THREADS", "1")
-    import pipeline
+    try:
+        import pipeline
 
-    _NLP = pipeline.load(model)
+        _NLP = pipeline.load(model)
+    except Exception as exc:  # noqa: BLE001 - reported by the first batch, in one line
+        _LOAD_ERROR = f"{type(exc).__name__}: {exc}".splitlines()[0]
 
 
 def _work(batch: Batch, shard_dir: str) -> BatchResult:
-    assert _NLP is not None, "worker started without a pipeline"
+    if _NLP is None:
+        raise VawgError(f"a worker could not load the pipeline: {_LOAD_ERROR or 'unknown error'}")
     return annotate_batch(_NLP, batch, shard_dir)
 
 
