@@ -107,9 +107,13 @@ def train_spacy(out: Path, opts: DataOptions, config: Path = DEFAULT_CONFIG,
                          **(overrides or {})}
         spacy_train(config, tmp / "training", use_gpu=-1, overrides=all_overrides)
         best = tmp / "training" / "model-best"
+        card = out / "MODEL_CARD.md"
+        kept = card.read_text(encoding="utf-8") if card.is_file() else None
         if out.exists():
             shutil.rmtree(out)
         shutil.copytree(best, out)
+        if kept is not None:  # the card is hand-written: keep it for the author to update
+            card.write_text(kept, encoding="utf-8")
     finally:
         if workdir is None:
             shutil.rmtree(tmp, ignore_errors=True)
