@@ -74,6 +74,7 @@ NEWLINE = "\\n"
 REASONS = frozenset({"as", "because", "due", "given", "since", "owing", "-", ":"})
 REASON_PRIORITY = 70  # "not sought as he was remanded": decided against with a reason
 IRREALIS_PRIORITY = 44  # an outcome inside "if ..."/"when ... is ...": not asserted, so intention level
+IRREALIS_OVERRIDE = 60  # below this, a sentence-wide generic cue decides a mention in an "if" clause
 PENDING_PRIORITY = 60  # "not yet listed", "have not yet received": still pending -> considered
 DECIDER_WINDOW = 3  # "the court did not make": a decider this close before the negator -> refused
 ANAPHOR_WINDOW = 4  # "it was granted", "the notice lapsed": anaphor this close before the outcome
@@ -88,6 +89,15 @@ GRANT_VERBS = frozenset(
 )
 QUESTION_BREAKS = frozenset({"-", ";", ":", "so", "!", NEWLINE})
 CLAUSE_END = frozenset({",", ";", ":", NEWLINE, ".", "?", "!", "-", "then", "so", "but", "and"})
+HEADER_WORDS = 3
+PERSONAL = frozenset({"he", "she", "his", "her", "him", "ip", "i", "we", "my", "our"})
+OUTCOMES = frozenset({"ended", "refused", "breached"})
+
+
+def _ends_clause(key: str) -> bool:
+    return key in CLAUSE_END or key == BREAK or key.startswith(CONTINUE)
+
+
 COORDINATION = frozenset(
     {"vs", "v", "versus", "plus", "even", "also"}
     | {",", "and", "or", "nor", "/", "&", "a", "an", "the", "any", "no", "either", "neither", "-"}
@@ -129,6 +139,8 @@ def is_verb_mention(ent: Span) -> bool:
 class TokenKeys:
     """The NORM of each token of a sentence ("\\n" for line breaks), read once."""
 
+    irrealis: list[tuple[int, int, Cue | None]] = []  # conditional clauses, with a generic cue if general
+
     def __init__(self, sent: Span) -> None:
         self.offset = sent.start
         self.keys = [(NEWLINE if "\n" in t.text else " ") if t.is_space else t.norm_ for t in sent]
@@ -160,6 +172,7 @@ class DocIndex:
     def keys(self, start: int, end: int) -> TokenKeys:
         keys = TokenKeys.__new__(TokenKeys)
         keys.offset = start
+        keys.irrealis = []
         strings, doc = self.doc.vocab.strings, self.doc
         keys.keys = [
             (NEWLINE if "\n" in doc[i].text else " ") if i in self.spaces else strings[self.norms[i]]
@@ -242,6 +255,8 @@ class StatusComponent:
         anaphors = [(r, s, e) for r, s, e in matches if r.role == "anaphor"]
         words = set(keys.keys)
         deciders = self.ruleset.sets.get("decider", frozenset())
+        header = self._header_end(keys)
+        keys.irrealis = [span for r, ms, me in markers if (span := self._irrealis_span(keys, r, ms, me, doc))]
         out: list[Cue] = []
         for ent in ents:
             for rule, ns, ne in negators:
@@ -267,6 +282,8 @@ class StatusComponent:
                 continue
             if rule.unless_sentence and words & rule.unless_sentence:
                 continue
+            if e <= header and rule.priority < 50:  # "Housing options: ..." labels the entry, decides nothing
+                continue
             status, priority, negated = rule.status, rule.priority, False
             negator = next(
                 (
@@ -286,7 +303,7 @@ class StatusComponent:
                 elif status == "not_used":
                     grant = keys.between(e - 1, e)[0] in GRANT_VERBS
                     status, priority = self._negated_outcome(
-                        keys, negator[1], negator[2], e, deciders, grant, rule.status == "used"
+                        keys, negator[1], s, e, deciders, grant, rule.status == "used"
                     )
             elif rule.only_negated:
                 continue
@@ -316,6 +333,33 @@ class StatusComponent:
         return "not_used", DEFAULT_PRIORITY["not_used"]
 
     @staticmethod
+    def _header_end(keys: TokenKeys) -> int:
+        """End of an entry label such as "Legal:" or "Housing options:" (at most 3 words), else 0."""
+        head = keys.keys[: HEADER_WORDS + 1]
+        return keys.offset + head.index(":") if ":" in head else 0
+
+    @staticmethod
+    def _irrealis_span(
+        keys: TokenKeys, rule: CueRule, start: int, end: int, doc: Doc
+    ) -> tuple[int, int, Cue | None] | None:
+        """The clause a conditional marker opens ("if ... ,"), or None if it reads as factual.
+
+        A present-tense "when"/"where" clause about no one in particular, beside a main
+        clause with a modal ("when bail is cancelled, the victim should be told"), states a
+        rule: it carries a generic cue for the mentions inside it."""
+        stop, pos = keys.offset + len(keys.keys), end
+        while pos < stop and not _ends_clause(keys.keys[pos - keys.offset]):
+            pos += 1
+        inside = set(keys.between(end, pos))
+        if rule.factual & inside or (rule.present and not rule.present & inside):
+            return None
+        general = None
+        outside = set(keys.between(keys.offset, start)) | set(keys.between(pos, stop))
+        if rule.modals and outside & rule.modals and not inside & PERSONAL:
+            general = Cue(rule, start, end, "generic", IRREALIS_OVERRIDE, doc)
+        return start, pos, general
+
+    @staticmethod
     def _mark_irrealis(cue: Cue, keys: TokenKeys, markers: list[tuple[CueRule, int, int]]) -> None:
         """An outcome cue inside a conditional or temporal-generic clause ("if the DVPO is
         refused", "when bail is cancelled") asserts nothing: it becomes an intention
@@ -331,6 +375,8 @@ class StatusComponent:
             if any(k in CLAUSE_END or k == BREAK or k.startswith(CONTINUE) for k in gap):
                 continue
             if rule.factual and rule.factual & set(gap):
+                continue
+            if rule.affects and cue.status not in rule.affects:
                 continue
             last = keys.between(cue.end - 1, cue.end)
             present = last and last[0].endswith("s") and not last[0].endswith("ss")
@@ -413,6 +459,8 @@ class StatusComponent:
                 return None
             lo, hi = ent.end, cue.start
         scope, terminators = rule.scope, rule.terminators
+        if cue.end <= ent.start and cue.status in OUTCOMES and "," in keys.between(lo, hi):
+            return None  # an outcome reaches its subject or a direct object, not past a comma
         if verb and not rule.through_entities:
             # "charged and remanded", "RUI'd, no bail": a verb mention is its own clause
             scope, terminators = min(scope, VERB_SCOPE), terminators | VERB_TERMINATORS
@@ -450,6 +498,15 @@ class StatusComponent:
             rank = (cue.priority + bonus, -distance, cue.end - cue.start)
             if best is None or rank > best:
                 best, winner = rank, cue
+        if winner is None or winner.priority < IRREALIS_OVERRIDE:
+            spans = [(s, e, g) for s, e, g in keys.irrealis if s <= ent.start and ent.end <= e]
+            if spans:
+                # "if the suspect is bailed ..., victims are entitled to": the main clause's
+                # law or policy cue governs the conditional clause, however far away
+                general = [c for c in cues if c.status == "generic" and c.rule.through_entities]
+                general += [g for _, _, g in spans if g is not None]
+                if general:
+                    return max(general, key=lambda c: c.priority)
         return winner
 
     def _plural(self, ent: Span) -> bool:

@@ -62,6 +62,8 @@ class CueRule:
     unless_sentence: frozenset[str] = frozenset()  # ignored in a sentence holding one of these
     factual: frozenset[str] = frozenset()  # irrealis: these words before the cue make it factual
     present: frozenset[str] = frozenset()  # irrealis: one of these is needed before the cue
+    affects: frozenset[str] = frozenset()  # irrealis: the cue statuses it changes (empty: all)
+    modals: frozenset[str] = frozenset()  # irrealis: a main-clause modal that makes the clause a rule
 
     def allows(self, label: str) -> bool:
         if self.requires_label and label not in self.requires_label:
@@ -186,6 +188,8 @@ def parse_rules(lines: Iterable[dict[str, Any]], source: str = "<rules>") -> Rul
                 unless_sentence=_words(obj.get("unless_sentence", ()), ruleset.sets, where),
                 factual=_words(obj.get("factual", ()), ruleset.sets, where),
                 present=_words(obj.get("present", ()), ruleset.sets, where),
+                affects=frozenset(str(a) for a in obj.get("affects", ())),
+                modals=_words(obj.get("modals", ()), ruleset.sets, where),
             )
         )
     return ruleset
