@@ -130,3 +130,24 @@ def test_killed_local_driver_resumes_exactly_once(tmp_path: Path) -> None:
     ids = Counter(r["id"] for r in read_jsonl(out))
     assert ids == Counter(d.id for d in docs)
     assert not shards.exists()
+
+
+def test_killed_local_worker_is_replaced_and_its_batches_redone(tmp_path: Path) -> None:
+    from pipeline.batch.executors.local import LocalExecutor
+    from pipeline.batch.shards import Batch, document_key
+
+    docs = documents(60, seed=13)
+    batches = [
+        Batch.of(docs[i : i + 3], [document_key(d) for d in docs[i : i + 3]], i) for i in range(0, 60, 3)
+    ]
+    killed: list[int] = []
+    with LocalExecutor(workers=2) as pool:
+        results = []
+        for result in pool.map(batches, tmp_path):
+            results.append(result)
+            if len(results) == 2:
+                killed.append(pool.worker_pids()[0])
+                os.kill(killed[0], signal.SIGKILL)
+        assert killed[0] not in pool.worker_pids()
+    assert sorted(r.batch for r in results) == sorted(b.id for b in batches)
+    assert Counter(r["id"] for r in shard_records(tmp_path)) == Counter(d.id for d in docs)
