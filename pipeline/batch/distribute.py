@@ -43,6 +43,7 @@ class ShardRun:
     repaired: list[str] = field(default_factory=list)
     worker_peak_mb: dict[str, float] = field(default_factory=dict)
     inline: bool = False
+    keys: set[str] = field(default_factory=set, repr=False)  # every input document's key
 
     def add(self, result: BatchResult) -> None:
         self.batches += 1
@@ -77,19 +78,19 @@ def new_batches(
     documents: Iterable[Document], manifest: ShardManifest, batch_size: int, run: ShardRun
 ) -> Iterator[Batch]:
     """Batches of the documents not yet committed; batch ids follow from the documents' keys."""
-    seen: set[str] = set()
+    seen = run.keys
     docs: list[Document] = []
     keys: list[str] = []
     first = 0
     for position, document in enumerate(documents):
         key = document_key(document)
-        if key in manifest.keys:
-            run.already_done += 1
-            continue
         if key in seen:
             run.duplicates += 1
             continue
         seen.add(key)
+        if key in manifest.keys:
+            run.already_done += 1
+            continue
         if not docs:
             first = position
         docs.append(document)
@@ -173,9 +174,10 @@ def _inline(
             on_batch(result)
 
 
-def merged_records(shard_dir: Path) -> Iterator[dict[str, Any]]:
-    """Every committed record of a shard folder, in input order as far as batches allow."""
-    return ShardManifest(shard_dir).load().records()
+def merged_records(shard_dir: Path, only: set[str] | None = None) -> Iterator[dict[str, Any]]:
+    """The committed records of a shard folder (of the documents keyed in `only`, if given),
+    in input order as far as batches allow."""
+    return ShardManifest(shard_dir).load().records(only)
 
 
 def shard_dir_for(out: Path) -> Path:
@@ -191,7 +193,7 @@ def annotate_file(
     run = annotate_to_shards(documents, shard_dir, **options)
 
     def counting() -> Iterator[dict[str, Any]]:
-        for record in merged_records(shard_dir):
+        for record in merged_records(shard_dir, run.keys):
             summary.documents += 1
             summary.entities += len(record.get("entities") or [])
             yield record

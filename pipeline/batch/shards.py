@@ -194,8 +194,8 @@ class ShardManifest:
         self.repaired.append(f"adopted shard {shard.name} committed before an interruption")
 
     def _remember(self, batch: str, line: dict[str, Any]) -> None:
+        self.lines[batch] = line
         self.keys.update(line.get("keys") or [])
-        self.lines[batch] = {k: v for k, v in line.items() if k != "keys"}  # the keys are in self.keys
 
     def commit(self, result: BatchResult) -> None:
         """Record a batch whose shard is in place (fsynced append)."""
@@ -203,12 +203,20 @@ class ShardManifest:
         append_jsonl_durable(self.path, [line])
         self._remember(result.batch, line)
 
-    def shards_in_order(self) -> list[Path]:
-        """Shard files by the input position of their first document (adopted ones last)."""
-        order = sorted(self.lines.values(), key=lambda ln: (int(ln.get("first", -1)) < 0, ln.get("first", 0)))
-        return [self.dir / str(ln["shard"]) for ln in order]
+    def _in_order(self) -> list[dict[str, Any]]:
+        """Manifest lines by the input position of their first document (adopted ones last)."""
+        return sorted(self.lines.values(), key=lambda ln: (int(ln.get("first", -1)) < 0, ln.get("first", 0)))
 
-    def records(self) -> Iterator[dict[str, Any]]:
-        """Every committed record, one shard in memory at a time."""
-        for shard in self.shards_in_order():
-            yield from read_jsonl(shard)
+    def shards_in_order(self) -> list[Path]:
+        return [self.dir / str(line["shard"]) for line in self._in_order()]
+
+    def records(self, only: set[str] | None = None) -> Iterator[dict[str, Any]]:
+        """Committed records, one shard in memory at a time; with `only`, just those documents'
+        (a document edited since an interrupted run is then not merged twice)."""
+        for line in self._in_order():
+            records = list(read_jsonl(self.dir / str(line["shard"])))
+            keys = line.get("keys") or []
+            if only is None or len(keys) != len(records):
+                yield from records
+            else:
+                yield from (r for r, key in zip(records, keys, strict=True) if key in only)

@@ -115,7 +115,7 @@ def run(
                 batch_size=batch_size,
             )
             annotating.failed_documents += shards.failed
-            _index(_counted(merged_records(shard_dir), annotating), db, out, summary)
+            _index(_counted(merged_records(shard_dir, shards.keys), annotating), db, out, summary)
     else:
         import pipeline
 

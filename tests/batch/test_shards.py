@@ -80,3 +80,18 @@ def test_bad_options_are_usage_errors(tmp_path: Path) -> None:
         annotate_to_shards([], tmp_path, workers=0)
     with pytest.raises(UsageError, match="batch-size"):
         annotate_to_shards([], tmp_path, batch_size=0)
+
+
+def test_merge_after_an_edit_keeps_only_the_current_documents(tmp_path: Path) -> None:
+    from pipeline.batch.distribute import merged_records
+
+    docs = documents(6)
+    annotate_to_shards(iter(docs), tmp_path, batch_size=3)
+    edited = documents(6)[:5]  # one document gone, another edited
+    edited[0].text += " Bail conditions set."
+    run = annotate_to_shards(iter(edited), tmp_path, batch_size=3)
+    assert run.already_done == 4 and run.documents == 1
+    merged = list(merged_records(tmp_path, run.keys))
+    assert sorted(r["id"] for r in merged) == [d.id for d in edited]
+    assert next(r for r in merged if r["id"] == edited[0].id)["text"] == edited[0].text
+    assert len(list(merged_records(tmp_path))) == 7  # everything committed, old versions too
