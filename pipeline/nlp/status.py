@@ -254,6 +254,13 @@ class StatusComponent:
         markers = [(r, s, e) for r, s, e in matches if r.role == "irrealis"]
         anaphors = [(r, s, e) for r, s, e in matches if r.role == "anaphor"]
         words = set(keys.keys)
+        # a negated attitude verb takes the negation ("did not want a referral": not the referral)
+        matrix = self.ruleset.sets.get("matrix", frozenset())
+        verbs = [
+            (s, e)
+            for r, s, e in matches
+            if r.role == "status" and keys.between(s, e)[-1:] in ([m] for m in matrix)
+        ]
         deciders = self.ruleset.sets.get("decider", frozenset())
         header = self._header_end(keys)
         keys.irrealis = [span for r, ms, me in markers if (span := self._irrealis_span(keys, r, ms, me, doc))]
@@ -292,6 +299,7 @@ class StatusComponent:
                     if ns < s
                     and s - ne <= neg.window
                     and not self._blocked(keys, min(ne, s), s, neg.terminators)
+                    and not any(ne <= cs and ce <= s and (cs, ce) != (s, e) for cs, ce in verbs)
                 ),
                 None,
             )
