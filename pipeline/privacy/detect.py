@@ -94,8 +94,42 @@ class PersonalDataFinder:
         ]
         chosen = _choose(_merge_names(text, candidates))
         chosen = _choose(chosen + self._coordinated(text, chosen, keep + protected))
+        chosen = self._widen(text, chosen, keep + protected)
         again = self._repeats(text, chosen, keep + protected)
         return _choose(_merge_names(text, chosen + again)) if again else chosen
+
+    def _widen(self, text: str, chosen: list[PiiSpan], avoid: list[tuple[int, int]]) -> list[PiiSpan]:
+        """Grow a PERSON span by one name word on either side ('Adil' + 'Stan'), so no half
+        of a name is left in the clear."""
+        taken = [(s.start, s.end) for s in chosen] + avoid
+        out = []
+        for s in chosen:
+            start, end = s.start, s.end
+            if s.label == "PERSON":
+                before = re.search(r"(?<![\w'-])([A-Z][\w'-]*) $", text[max(0, start - 40) : start])
+                if before and self._name_word(before.group(1)):
+                    if not _overlaps(PiiSpan(start - len(before.group(0)), start, ""), taken):
+                        start -= len(before.group(0))
+                after = re.match(r" ([A-Z][\w'-]*)(?![\w'-])", text[end : end + 40])
+                if after and self._name_word(after.group(1)):
+                    if not _overlaps(PiiSpan(end, end + len(after.group(0)), ""), taken):
+                        end += len(after.group(0))
+            out.append(PiiSpan(start, end, s.label, s.source) if (start, end) != (s.start, s.end) else s)
+        return out
+
+    def _name_word(self, word: str) -> bool:
+        return (
+            bool(
+                self.rules.name_token.fullmatch(word)
+                or (
+                    word.isupper()
+                    and len(word) > 2
+                    and word.isalpha()
+                    and word.capitalize() not in self.rules.not_names
+                )
+            )
+            and word not in self.rules.not_names
+        )
 
     def _coordinated(self, text: str, chosen: list[PiiSpan], avoid: list[tuple[int, int]]) -> list[PiiSpan]:
         """The other half of 'X and Y' when one half is a name already found."""

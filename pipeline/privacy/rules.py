@@ -74,7 +74,8 @@ class RuleFinder:
             ranks, titles = _alternation(data["ranks"]), _alternation(data["titles"])
         except (KeyError, TypeError, ValueError, re.error) as exc:
             raise InputError(f"{path}: bad personal-data rules ({exc})") from None
-        names = rf"(?P<name>(?:[A-Z]\.? )?{name}(?: {name})?)"
+        caps = r"[A-Z]{2,}(?:[-'][A-Z]+)?(?![\w'-])"  # an upper-case surname after a given name
+        names = rf"(?P<name>(?:[A-Z]\.? )?{name}(?: (?:{name}|{caps}))?)"
         self.officer = re.compile(
             rf"\b(?P<rank>{ranks})\.?(?:(?: |\s?#\s?)(?P<collar>\d{{3,6}})\b)?(?: {names})?"
         )
@@ -84,7 +85,8 @@ class RuleFinder:
         followers = _alternation(data.get("name_followers", []))
         self.followed = (
             re.compile(
-                rf"(?<![\w'-])(?P<name>{name}(?: {name})?)(?: and (?P<second>{name}))? (?:{followers})\b"
+                rf"(?<![\w'-])(?P<name>{name}(?: (?:{name}|{caps}))?)(?: and (?P<second>{name}))? "
+                rf"(?:{followers})(?![\w-])"
             )
             if followers
             else None
