@@ -14,8 +14,14 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
 
-def load(model: str | Path | None = None) -> Language:
-    """Load the annotation pipeline: a saved model directory, or the default built from configs/."""
+def load(model: str | Path | None = None, redact: bool = False) -> Language:
+    """Load the annotation pipeline: a saved model directory, or the default built from configs/.
+
+    With `redact=True`, a fresh pipeline that also fills `doc.spans["personal_data"]`."""
+    if redact:
+        from pipeline.privacy import load_redacting
+
+        return load_redacting(model)
     from pipeline.nlp.loader import load_pipeline
 
     return load_pipeline(model)

@@ -26,6 +26,7 @@ def test_only_when_asked_and_mentions_kept() -> None:
     assert "vawg_personal_data" not in pipeline.load().pipe_names
     nlp = load_redacting()
     assert nlp.pipe_names[-1] == "vawg_personal_data"
+    assert pipeline.load(redact=True).pipe_names[-1] == "vawg_personal_data"
     assert "vawg_personal_data" not in pipeline.load().pipe_names  # the cached pipeline is untouched
     doc = nlp("PC 4471 Hughes served the DVPN on Tariq Ahmed at 14 Acacia Road, LS6 2AB.")
     found = {s.text for s in doc.spans["personal_data"]}
