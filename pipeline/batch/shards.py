@@ -17,6 +17,7 @@ import os
 import resource
 import tempfile
 from collections.abc import Iterator
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 
 SHARD_MANIFEST = "manifest.jsonl"
 PREFIX = "part-"
+STRINGS_CAP = 300_000
 
 
 def document_key(document: Document) -> str:
@@ -110,12 +112,23 @@ def write_shard(shard_dir: Path, name: str, records: list[dict[str, Any]]) -> No
     # names this shard is dropped on load ("its shard is missing") and the batch is redone.
 
 
+def _strings_zone(nlp: Language) -> AbstractContextManager[Any]:
+    """Past STRINGS_CAP strings, a spaCy memory zone: the batch's new strings (names, dates,
+    references) are released afterwards, so a long-lived worker's memory stays flat. Below the
+    cap strings are kept: the tokenizer cache they feed makes annotation about 10% faster."""
+    zone = getattr(nlp, "memory_zone", None)
+    if zone is None or len(nlp.vocab.strings) <= STRINGS_CAP:
+        return nullcontext()
+    return zone()
+
+
 def annotate_batch(nlp: Language, batch: Batch, shard_dir: str | Path) -> BatchResult:
     """Annotate one batch and commit its shard (runs in a worker); a bad document never fails it."""
     from pipeline.cli.annotate import AnnotateSummary, annotate_documents
 
     summary = AnnotateSummary()
-    records = list(annotate_documents(nlp, batch.documents, max(1, len(batch.documents)), summary))
+    with _strings_zone(nlp):
+        records = list(annotate_documents(nlp, batch.documents, max(1, len(batch.documents)), summary))
     write_shard(Path(shard_dir), batch.shard_name, records)
     return BatchResult(
         batch=batch.id,

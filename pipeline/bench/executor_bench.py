@@ -10,7 +10,7 @@ figures do not grow with the corpus. The machine may be shared: each row also gi
 seconds used (driver + workers), the cores that amounts to over the wall-clock time, docs per
 CPU-second (the executors' efficiency, whatever the load) and the load average at the end.
 
-    python -m pipeline.bench.executor_bench [--docs 2000] [--sizes 1000,20000] [--workers 2]
+    python -m pipeline.bench.executor_bench [--docs 1200] [--sizes 1000,20000] [--workers 2]
 """
 
 from __future__ import annotations
@@ -201,7 +201,7 @@ def memory(sizes: list[int], workers: int, batch: int) -> None:
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--docs", type=int, default=2000, help="documents in the speed corpus")
+    parser.add_argument("--docs", type=int, default=1200, help="documents in the speed corpus")
     parser.add_argument("--sizes", default="1000,20000", help="note counts for the memory runs")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--batch-size", type=int, default=64)

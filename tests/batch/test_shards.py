@@ -95,3 +95,28 @@ def test_merge_after_an_edit_keeps_only_the_current_documents(tmp_path: Path) ->
     assert sorted(r["id"] for r in merged) == [d.id for d in edited]
     assert next(r for r in merged if r["id"] == edited[0].id)["text"] == edited[0].text
     assert len(list(merged_records(tmp_path))) == 7  # everything committed, old versions too
+
+
+def test_past_the_string_cap_a_batch_leaves_no_new_strings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pipeline
+    from pipeline.batch import shards
+    from pipeline.batch.shards import annotate_batch
+
+    nlp = pipeline.load()
+    docs = documents(4, seed=21)
+    for doc in docs:
+        doc.text += f" Ref zq{doc.id}x{len(doc.text)}vq."  # tokens this pipeline has never seen
+    batch = Batch.of(docs, [document_key(d) for d in docs])
+    (tmp_path / "capped").mkdir()
+    (tmp_path / "free").mkdir()
+    monkeypatch.setattr(shards, "STRINGS_CAP", 0)
+    before = len(nlp.vocab.strings)
+    capped = annotate_batch(nlp, batch, tmp_path / "capped")
+    assert len(nlp.vocab.strings) == before
+    monkeypatch.setattr(shards, "STRINGS_CAP", 10**9)
+    annotate_batch(nlp, batch, tmp_path / "free")
+    assert len(nlp.vocab.strings) > before
+    assert capped.entities > 0
+    assert shard_records(tmp_path / "capped") == shard_records(tmp_path / "free")
