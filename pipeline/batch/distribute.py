@@ -17,7 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline.batch.shards import Batch, BatchResult, ShardManifest, annotate_batch, document_key
+from pipeline.batch.shards import (
+    Batch,
+    BatchResult,
+    ShardManifest,
+    annotate_batch,
+    document_key,
+    pipeline_fingerprint,
+)
 from pipeline.errors import UsageError, VawgError
 from pipeline.records import Document, write_jsonl_atomic
 
@@ -44,6 +51,13 @@ class ShardRun:
     worker_peak_mb: dict[str, float] = field(default_factory=dict)
     inline: bool = False
     keys: set[str] = field(default_factory=set, repr=False)  # every input document's key
+
+    def line(self) -> str:
+        """One line, e.g. 'annotation: 2 local workers, 40 batches, 2530 documents (120 already done)'."""
+        where = "in this process" if self.inline else f"{self.workers} {self.executor} workers"
+        done = f", {self.already_done} already done" if self.already_done else ""
+        dups = f", {self.duplicates} repeated" if self.duplicates else ""
+        return f"annotation: {where}, {self.batches} batches, {self.documents} new documents{done}{dups}"
 
     def add(self, result: BatchResult) -> None:
         self.batches += 1
@@ -83,7 +97,7 @@ def new_batches(
     keys: list[str] = []
     first = 0
     for position, document in enumerate(documents):
-        key = document_key(document)
+        key = document_key(document, manifest.pipeline)
         if key in seen:
             run.duplicates += 1
             continue
@@ -125,11 +139,11 @@ def annotate_to_shards(
     shard_dir = shard_dir.resolve()
     shard_dir.mkdir(parents=True, exist_ok=True)
     run = ShardRun(shard_dir=shard_dir, executor=executor)
-    model_arg = str(model) if model is not None else None
+    model_arg = str(Path(model).resolve()) if model is not None else None  # workers may run elsewhere
     pool = executor_for(executor, workers, model_arg, scheduler)  # checks the options early
     run.workers = pool.workers
     with _FolderLock(shard_dir):
-        manifest = ShardManifest(shard_dir).load()
+        manifest = ShardManifest(shard_dir, pipeline_fingerprint(model)).load()
         run.repaired = manifest.repaired
         batches = new_batches(documents, manifest, batch_size, run)
         head: list[Batch] = []

@@ -32,14 +32,38 @@ PREFIX = "part-"
 STRINGS_CAP = 300_000
 
 
-def document_key(document: Document) -> str:
-    """A short hash of everything that makes a document's record (id, text, pages, meta)."""
-    return hashlib.sha256(dumps(document.to_record()).encode("utf-8")).hexdigest()[:24]
+def document_key(document: Document, pipeline: str = "") -> str:
+    """A short hash of everything that makes a document's record: its id, text, pages and meta,
+    and the pipeline's fingerprint (so a changed pipeline annotates everything again)."""
+    data = pipeline + "\n" + dumps(document.to_record())
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:24]
 
 
-def record_key(record: dict[str, Any]) -> str:
+def record_key(record: dict[str, Any], pipeline: str = "") -> str:
     """The `document_key` of the document an annotated record came from."""
-    return document_key(Document.from_record(record))
+    return document_key(Document.from_record(record), pipeline)
+
+
+def pipeline_fingerprint(model: str | Path | None = None) -> str:
+    """A hash of what decides the annotations: the spaCy and project versions, the code of
+    `pipeline/nlp`, the files under configs/ and models/, and the `model` file or folder."""
+    from importlib.metadata import version
+
+    import pipeline as package
+    from pipeline.paths import CONFIGS, MODELS
+
+    digest = hashlib.sha256(f"{version('spacy')} {package.__version__}".encode())
+    roots = [Path(package.__file__).parent / "nlp", CONFIGS, MODELS]
+    if model is not None:
+        roots.append(Path(model))
+    for root in roots:
+        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+        for path in files:
+            if "__pycache__" in path.parts:
+                continue
+            digest.update(str(path.relative_to(root.parent)).encode("utf-8", "surrogateescape") + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 @dataclass
@@ -146,8 +170,9 @@ def annotate_batch(nlp: Language, batch: Batch, shard_dir: str | Path) -> BatchR
 class ShardManifest:
     """The committed batches of one shard folder, repaired after a crash on load."""
 
-    def __init__(self, shard_dir: Path) -> None:
+    def __init__(self, shard_dir: Path, pipeline: str = "") -> None:
         self.dir = shard_dir
+        self.pipeline = pipeline  # fingerprint folded into document keys
         self.path = shard_dir / SHARD_MANIFEST
         self.lines: dict[str, dict[str, Any]] = {}
         self.keys: set[str] = set()
@@ -189,7 +214,7 @@ class ShardManifest:
     def _adopt(self, batch: str, shard: Path) -> None:
         """A shard committed just before a crash, with no manifest line yet: record it now."""
         records = list(read_jsonl(shard))
-        keys = [record_key(r) for r in records]
+        keys = [record_key(r, self.pipeline) for r in records]
         fresh = [k for k in keys if k not in self.keys]
         if len(fresh) < len(keys):  # overlaps committed work (e.g. inputs changed): not needed
             shard.unlink()

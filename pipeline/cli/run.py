@@ -26,6 +26,7 @@ class RunSummary:
     """What a run did at each stage."""
 
     ingest_line: str = ""
+    annotate_line: str = ""
     documents: int = 0
     mentions: int = 0
     failed: list[str] = field(default_factory=list)
@@ -115,6 +116,7 @@ def run(
                 batch_size=batch_size,
             )
             annotating.failed_documents += shards.failed
+            summary.annotate_line = shards.line()
             _index(_counted(merged_records(shard_dir, shards.keys), annotating), db, out, summary)
     else:
         import pipeline
@@ -200,6 +202,8 @@ def run_cli(
     )
     if summary.ingest_line:
         typer.echo(summary.ingest_line, err=True)
+    if summary.annotate_line:
+        typer.echo(summary.annotate_line, err=True)
     typer.echo(f"annotated {summary.documents} documents, {summary.mentions} mentions", err=True)
     if summary.records_path is not None:
         typer.echo(f"records in {summary.records_path}", err=True)

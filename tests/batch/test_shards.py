@@ -120,3 +120,16 @@ def test_past_the_string_cap_a_batch_leaves_no_new_strings(
     assert len(nlp.vocab.strings) > before
     assert capped.entities > 0
     assert shard_records(tmp_path / "capped") == shard_records(tmp_path / "free")
+
+
+def test_a_changed_pipeline_annotates_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.batch import distribute
+    from pipeline.batch.distribute import merged_records
+
+    docs = documents(4)
+    assert annotate_to_shards(iter(docs), tmp_path, batch_size=2).documents == 4
+    assert annotate_to_shards(iter(docs), tmp_path, batch_size=2).already_done == 4
+    monkeypatch.setattr(distribute, "pipeline_fingerprint", lambda model=None: "rules edited")
+    again = annotate_to_shards(iter(docs), tmp_path, batch_size=2)
+    assert again.documents == 4 and again.already_done == 0
+    assert sorted(r["id"] for r in merged_records(tmp_path, again.keys)) == [d.id for d in docs]
