@@ -40,7 +40,6 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +50,22 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from pipeline.errors import InputError
+from pipeline.nlp.status_clauses import (
+    ANAPHOR_REACH,
+    GRANT_VERBS,
+    IRREALIS_OVERRIDE,
+    NEWLINE,
+    OUTCOMES,
+    Cue,
+    TokenKeys,
+    header_end,
+    irrealis_span,
+    mark_anaphor,
+    mark_irrealis,
+    negated_outcome,
+    question,
+)
+from pipeline.nlp.status_patterns import TokenSpec, compile_pattern, find_all
 from pipeline.nlp.status_rules import (  # noqa: F401  (parse_rules, read_rules: public API here too)
     BREAK,
     CONTINUE,
@@ -70,34 +85,8 @@ ADJACENT_BONUS = 10  # a case verb right after the mention ("DVPN extended") bin
 VERB_TERMINATORS = frozenset({"and", ",", "then", "-", "&", "or", "/", "for"})
 DEFAULT_RULES = "configs/status_rules.jsonl"
 RULES_FILE = "status_rules.jsonl"
-NEWLINE = "\\n"
 REASONS = frozenset({"as", "because", "due", "given", "since", "owing", "-", ":"})
 REASON_PRIORITY = 70  # "not sought as he was remanded": decided against with a reason
-IRREALIS_PRIORITY = 44  # an outcome inside "if ..."/"when ... is ...": not asserted, so intention level
-IRREALIS_OVERRIDE = 60  # below this, a sentence-wide generic cue decides a mention in an "if" clause
-PENDING_PRIORITY = 60  # "not yet listed", "have not yet received": still pending -> considered
-DECIDER_WINDOW = 3  # "the court did not make": a decider this close before the negator -> refused
-ANAPHOR_WINDOW = 4  # "it was granted", "the notice lapsed": anaphor this close before the outcome
-ANAPHOR_REACH = 40
-ANAPHOR_GAP = frozenset(
-    {"was", "were", "had", "has", "have", "been", "is", "are", "then", "later", "subsequently", "also"}
-    | {"duly", "finally", "eventually", "not", "never", "n't", "itself", "simply", "soon", "already"}
-)
-GRANT_VERBS = frozenset(
-    {"make", "made", "grant", "granted", "issue", "issued", "authorise", "authorised", "authorize"}
-    | {"authorized", "approve", "approved", "impose", "imposed"}
-)
-QUESTION_BREAKS = frozenset({"-", ";", ":", "so", "!", NEWLINE})
-CLAUSE_END = frozenset({",", ";", ":", NEWLINE, ".", "?", "!", "-", "then", "so", "but", "and"})
-HEADER_WORDS = 3
-PERSONAL = frozenset({"he", "she", "his", "her", "him", "ip", "i", "we", "my", "our"})
-OUTCOMES = frozenset({"ended", "refused", "breached"})
-
-
-def _ends_clause(key: str) -> bool:
-    return key in CLAUSE_END or key == BREAK or key.startswith(CONTINUE)
-
-
 COORDINATION = frozenset(
     {"vs", "v", "versus", "plus", "even", "also"}
     | {",", "and", "or", "nor", "/", "&", "a", "an", "the", "any", "no", "either", "neither", "-"}
@@ -109,44 +98,10 @@ if not Span.has_extension("status_cue"):
     Span.set_extension("status_cue", default=None)
 
 
-@dataclass
-class Cue:
-    """A cue found in a sentence, after negation has been applied."""
-
-    rule: CueRule
-    start: int
-    end: int
-    status: str
-    priority: int
-    doc: Doc
-    negated: bool = False
-    target: int | None = None  # token start of the only entity it may decide
-    clause: tuple[int, int] | None = None  # irrealis cue: decides only mentions inside this span
-    anaphor: int | None = None  # token start of an anaphoric subject ("it", "the notice") before it
-    anaphor_labels: frozenset[str] = frozenset()
-
-    @property
-    def text(self) -> str:
-        return self.doc[self.start : self.end].text
-
-
 def is_verb_mention(ent: Span) -> bool:
     """True for mentions that are themselves a verb ("remanded", "bailed", "RUI'd", "released ...")."""
     text = ent.text.lower()
     return text.startswith("released") or text.endswith(("ed", "'d", "’d"))
-
-
-class TokenKeys:
-    """The NORM of each token of a sentence ("\\n" for line breaks), read once."""
-
-    irrealis: list[tuple[int, int, Cue | None]] = []  # conditional clauses, with a generic cue if general
-
-    def __init__(self, sent: Span) -> None:
-        self.offset = sent.start
-        self.keys = [(NEWLINE if "\n" in t.text else " ") if t.is_space else t.norm_ for t in sent]
-
-    def between(self, start: int, end: int) -> list[str]:
-        return self.keys[max(start - self.offset, 0) : max(end - self.offset, 0)]
 
 
 class DocIndex:
@@ -207,19 +162,29 @@ class StatusComponent:
         self.rules = {r.key: r for r in self.ruleset.rules}
         self.phrases = PhraseMatcher(self.nlp.vocab, attr="NORM")
         self.patterns = Matcher(self.nlp.vocab)
+        self.key_patterns: list[tuple[CueRule, tuple[TokenSpec, ...]]] = []
         for rule in self.ruleset.rules:
             if rule.cues:
                 self.phrases.add(rule.key, [self.nlp.make_doc(c) for c in rule.cues])
             if rule.pattern:
-                self.patterns.add(rule.key, [list(rule.pattern)])
-        self._has_patterns = any(r.pattern for r in self.ruleset.rules)
+                specs = compile_pattern(rule.pattern)
+                if specs is not None:  # cheap: matched on the sentence's NORM strings
+                    self.key_patterns.append((rule, specs))
+                else:
+                    self.patterns.add(rule.key, [list(rule.pattern)])
+        self._has_patterns = len(self.patterns) > 0
+        self._matrix = self.ruleset.sets.get("matrix", frozenset())
+        self._deciders = self.ruleset.sets.get("decider", frozenset())
         self._by_id = {self.nlp.vocab.strings.add(key): rule for key, rule in self.rules.items()}
 
     # -- matching ---------------------------------------------------------------------
-    def _matches(self, sent: Span) -> list[tuple[CueRule, int, int]]:
+    def _matches(self, sent: Span, keys: TokenKeys | None = None) -> list[tuple[CueRule, int, int]]:
         # PhraseMatcher gives doc offsets for a Span; Matcher gives offsets within the Span
         by_id = self._by_id
         found = [(by_id[m], s, e) for m, s, e in self.phrases(sent)]
+        if self.key_patterns:
+            words = keys.keys if keys is not None else [t.norm_ for t in sent]
+            found += find_all(self.key_patterns, words, sent.start)
         if self._has_patterns:
             off = sent.start
             found += [(by_id[m], s + off, e + off) for m, s, e in self.patterns(sent)]
@@ -244,7 +209,7 @@ class StatusComponent:
         """
         doc = sent.doc
         keys = keys or TokenKeys(sent)
-        matches = self._matches(sent)
+        matches = self._matches(sent, keys)
         for rule, s, _ in matches:
             if rule.role == "break" and s > keys.offset:  # a new clause starts here
                 keys.keys[s - keys.offset] = BREAK
@@ -255,15 +220,10 @@ class StatusComponent:
         anaphors = [(r, s, e) for r, s, e in matches if r.role == "anaphor"]
         words = set(keys.keys)
         # a negated attitude verb takes the negation ("did not want a referral": not the referral)
-        matrix = self.ruleset.sets.get("matrix", frozenset())
-        verbs = [
-            (s, e)
-            for r, s, e in matches
-            if r.role == "status" and keys.between(s, e)[-1:] in ([m] for m in matrix)
-        ]
-        deciders = self.ruleset.sets.get("decider", frozenset())
-        header = self._header_end(keys)
-        keys.irrealis = [span for r, ms, me in markers if (span := self._irrealis_span(keys, r, ms, me, doc))]
+        off, norms = keys.offset, keys.keys
+        verbs = [(s, e) for r, s, e in matches if r.role == "status" and norms[e - 1 - off] in self._matrix]
+        header = header_end(keys)
+        keys.irrealis = [span for r, ms, me in markers if (span := irrealis_span(keys, r, ms, me, doc))]
         out: list[Cue] = []
         for ent in ents:
             for rule, ns, ne in negators:
@@ -292,131 +252,40 @@ class StatusComponent:
             if e <= header and rule.priority < 50:  # "Housing options: ..." labels the entry, decides nothing
                 continue
             status, priority, negated = rule.status, rule.priority, False
-            negator = next(
-                (
-                    (neg, ns, ne)
-                    for neg, ns, ne in negators
-                    if ns < s
-                    and s - ne <= neg.window
-                    and not self._blocked(keys, min(ne, s), s, neg.terminators)
-                    and not any(ne <= cs and ce <= s and (cs, ce) != (s, e) for cs, ce in verbs)
-                ),
-                None,
+            negator = (
+                next(
+                    (
+                        (neg, ns, ne)
+                        for neg, ns, ne in negators
+                        if ns < s
+                        and s - ne <= neg.window
+                        and not self._blocked(keys, min(ne, s), s, neg.terminators)
+                        and not any(ne <= cs and ce <= s and (cs, ce) != (s, e) for cs, ce in verbs)
+                    ),
+                    None,
+                )
+                if negators and rule.negatable
+                else None
             )
-            if rule.negatable and negator is not None:
+            if negator is not None:
                 status, negated = rule.negated_status, True
                 priority = rule.negated_priority or DEFAULT_PRIORITY[status]
                 if rule.reason_status and any(k in REASONS for k in keys.between(e, e + 2)):
                     status, priority = rule.reason_status, REASON_PRIORITY
                 elif status == "not_used":
                     grant = keys.between(e - 1, e)[0] in GRANT_VERBS
-                    status, priority = self._negated_outcome(
-                        keys, negator[1], s, e, deciders, grant, rule.status == "used"
+                    status, priority = negated_outcome(
+                        keys, negator[1], s, e, self._deciders, grant, rule.status == "used"
                     )
             elif rule.only_negated:
                 continue
             cue = Cue(rule, s, e, status, priority, doc, negated)
-            self._mark_irrealis(cue, keys, markers)
-            self._mark_anaphor(cue, keys, anaphors)
+            if markers:
+                mark_irrealis(cue, keys, markers)
+            if anaphors:
+                mark_anaphor(cue, keys, anaphors)
             out.append(cue)
         return out
-
-    @staticmethod
-    def _negated_outcome(
-        keys: TokenKeys,
-        ns: int,
-        ne: int,
-        end: int,
-        deciders: frozenset[str],
-        grant: bool,
-        outcome: bool,
-    ) -> tuple[str, int]:
-        """A negated cue: pending ("have not yet received the file") -> considered (an intention
-        negated with "yet", "hasn't applied for it yet", stays not_used); a decider's "did not
-        make" ("the court did not make the order") -> refused; else not_used."""
-        if outcome and ("yet" in keys.between(ns, ne) or "yet" in keys.between(end, end + 3)):
-            return "considered", PENDING_PRIORITY
-        if grant and deciders and any(k in deciders for k in keys.between(ns - DECIDER_WINDOW, ns)):
-            return "refused", DEFAULT_PRIORITY["refused"]
-        return "not_used", DEFAULT_PRIORITY["not_used"]
-
-    @staticmethod
-    def _header_end(keys: TokenKeys) -> int:
-        """End of an entry label such as "Legal:" or "Housing options:" (at most 3 words), else 0."""
-        head = keys.keys[: HEADER_WORDS + 1]
-        return keys.offset + head.index(":") if ":" in head else 0
-
-    @staticmethod
-    def _irrealis_span(
-        keys: TokenKeys, rule: CueRule, start: int, end: int, doc: Doc
-    ) -> tuple[int, int, Cue | None] | None:
-        """The clause a conditional marker opens ("if ... ,"), or None if it reads as factual.
-
-        A present-tense "when"/"where" clause about no one in particular, beside a main
-        clause with a modal ("when bail is cancelled, the victim should be told"), states a
-        rule: it carries a generic cue for the mentions inside it."""
-        stop, pos = keys.offset + len(keys.keys), end
-        while pos < stop and not _ends_clause(keys.keys[pos - keys.offset]):
-            pos += 1
-        inside = set(keys.between(end, pos))
-        if rule.factual & inside or (rule.present and not rule.present & inside):
-            return None
-        general = None
-        outside = set(keys.between(keys.offset, start)) | set(keys.between(pos, stop))
-        if rule.modals and outside & rule.modals and not inside & PERSONAL:
-            general = Cue(rule, start, end, "generic", IRREALIS_OVERRIDE, doc)
-        return start, pos, general
-
-    @staticmethod
-    def _mark_irrealis(cue: Cue, keys: TokenKeys, markers: list[tuple[CueRule, int, int]]) -> None:
-        """An outcome cue inside a conditional or temporal-generic clause ("if the DVPO is
-        refused", "when bail is cancelled") asserts nothing: it becomes an intention
-        (considered; a breach presumes the order: used) that decides only mentions in that clause."""
-        if cue.status == "generic" or (cue.status == "not_used" and not cue.negated):
-            return
-        if cue.status == "considered":
-            return
-        for rule, ms, me in markers:
-            if me > cue.start:
-                continue
-            gap = keys.between(me, cue.start)
-            if any(k in CLAUSE_END or k == BREAK or k.startswith(CONTINUE) for k in gap):
-                continue
-            if rule.factual and rule.factual & set(gap):
-                continue
-            if rule.affects and cue.status not in rule.affects:
-                continue
-            last = keys.between(cue.end - 1, cue.end)
-            present = last and last[0].endswith("s") and not last[0].endswith("ss")
-            if rule.present and not (rule.present & set(gap) or present):
-                continue
-            end = cue.end
-            stop = keys.offset + len(keys.keys)
-            while end < stop and not (
-                (k := keys.keys[end - keys.offset]) in CLAUSE_END or k == BREAK or k.startswith(CONTINUE)
-            ):
-                end += 1
-            cue.status = "used" if cue.status == "breached" else "considered"
-            cue.priority = IRREALIS_PRIORITY
-            cue.clause = (ms, end)
-            return
-
-    @staticmethod
-    def _mark_anaphor(cue: Cue, keys: TokenKeys, anaphors: list[tuple[CueRule, int, int]]) -> None:
-        """An outcome whose subject is an anaphor ("and it lapsed", "the notice was refused")
-        may reach back to the nearest earlier mention the anaphor can name."""
-        if cue.status not in ("ended", "refused", "breached") and not (
-            cue.status == "used" and cue.priority >= 55
-        ):
-            return
-        for rule, s, e in anaphors:
-            if (
-                e <= cue.start
-                and cue.start - e <= ANAPHOR_WINDOW
-                and all(k in ANAPHOR_GAP for k in keys.between(e, cue.start))
-            ):
-                cue.anaphor, cue.anaphor_labels = s, rule.requires_label
-                return
 
     @staticmethod
     def _blocked(keys: TokenKeys, start: int, end: int, terminators: frozenset[str]) -> bool:
@@ -521,19 +390,11 @@ class StatusComponent:
         """A plural order name ("DVPNs", "protection orders"): the words of the by-last-word defaults."""
         return ent.text.lower().rsplit(None, 1)[-1] in self.ruleset.defaults
 
-    @staticmethod
-    def _question(keys: TokenKeys, ent: Span) -> bool:
-        """True if `ent` is in the clause a question mark closes ("can you chase the referral?")."""
-        after = [k for k in keys.between(ent.end, keys.offset + len(keys.keys)) if k not in (" ", NEWLINE)]
-        if "?" not in after:
-            return False
-        return not any(k in QUESTION_BREAKS for k in after[: after.index("?") + 2])
-
     def status_of(self, ent: Span, cue: Cue | None, keys: TokenKeys) -> str:
         """The status `cue` gives `ent` (or its default); a plain case verb or no cue in a
         question ("can you chase the MARAC referral?") is only an intention: considered."""
         status = cue.status if cue else self.default_status(ent, keys)
-        if status == "used" and (cue is None or cue.priority < 50) and self._question(keys, ent):
+        if status == "used" and (cue is None or cue.priority < 50) and question(keys, ent):
             return "considered"
         return status
 
