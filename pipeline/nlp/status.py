@@ -40,6 +40,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -86,10 +87,15 @@ VERB_TERMINATORS = frozenset({"and", ",", "then", "-", "&", "or", "/", "for"})
 DEFAULT_RULES = "configs/status_rules.jsonl"
 RULES_FILE = "status_rules.jsonl"
 REASONS = frozenset({"as", "because", "due", "given", "since", "owing", "-", ":"})
+REASON_WINDOW = 5
+ADVERB_YET = frozenset({"not", "n't", "never", "as", "nothing", "none", "no"})
+NEGATIONS = frozenset({"no", "not", "n't", "never", "nothing", "none", "without"})
 REASON_PRIORITY = 70  # "not sought as he was remanded": decided against with a reason
 COORDINATION = frozenset(
     {"vs", "v", "versus", "plus", "even", "also"}
     | {",", "and", "or", "nor", "/", "&", "a", "an", "the", "any", "no", "either", "neither", "-"}
+    # head nouns after a measure name: "the IDVA service and a DASH", "MARAC referral or IDVA"
+    | {"service", "services", "referral", "referrals", "ref", "application", "support", "disclosure"}
 )
 
 if not Span.has_extension("status"):
@@ -215,6 +221,11 @@ class StatusComponent:
                 keys.keys[s - keys.offset] = BREAK
             elif rule.role == "continue":  # "but never served": the same subject goes on
                 keys.keys[s - keys.offset] = CONTINUE + keys.keys[s - keys.offset]
+        if "yet" in keys.keys:  # "not yet submitted": the adverb, not the conjunction "yet"
+            norms = keys.keys
+            for i in range(1, len(norms)):
+                if norms[i] == "yet" and norms[i - 1] in ADVERB_YET:
+                    norms[i] = "<yet>"
         negators = [(r, s, e) for r, s, e in matches if r.role == "negator"]
         markers = [(r, s, e) for r, s, e in matches if r.role == "irrealis"]
         anaphors = [(r, s, e) for r, s, e in matches if r.role == "anaphor"]
@@ -274,9 +285,7 @@ class StatusComponent:
                     status, priority = rule.reason_status, REASON_PRIORITY
                 elif status == "not_used":
                     grant = keys.between(e - 1, e)[0] in GRANT_VERBS
-                    status, priority = negated_outcome(
-                        keys, negator[1], s, e, self._deciders, grant, rule.status == "used"
-                    )
+                    status, priority = negated_outcome(keys, negator[1], self._deciders, grant)
             elif rule.only_negated:
                 continue
             cue = Cue(rule, s, e, status, priority, doc, negated)
@@ -375,6 +384,12 @@ class StatusComponent:
             rank = (cue.priority + bonus, -distance, cue.end - cue.start)
             if best is None or rank > best:
                 best, winner = rank, cue
+        if (
+            winner is not None
+            and winner.rule.reason_status
+            and (not winner.negated or winner.target is not None)
+        ):
+            winner = self._with_reason(ent, winner, keys)
         if winner is None or winner.priority < IRREALIS_OVERRIDE:
             spans = [(s, e, g) for s, e, g in keys.irrealis if s <= ent.start and ent.end <= e]
             if spans:
@@ -385,6 +400,17 @@ class StatusComponent:
                 if general:
                     return max(general, key=lambda c: c.priority)
         return winner
+
+    @staticmethod
+    def _with_reason(ent: Span, cue: Cue, keys: TokenKeys) -> Cue:
+        """ "no DVPN - suspect remanded": a negated mention followed at once by a reason (and
+        no further negation) was decided against: the rule's `reason_status`."""
+        after = [k for k in keys.between(ent.end, ent.end + REASON_WINDOW) if k != " "]
+        if not after or after[0] not in REASONS or cue.end > ent.start:
+            return cue
+        if any(k in NEGATIONS for k in after[1:]):
+            return cue
+        return replace(cue, status=cue.rule.reason_status or cue.status, priority=REASON_PRIORITY)
 
     def _plural(self, ent: Span) -> bool:
         """A plural order name ("DVPNs", "protection orders"): the words of the by-last-word defaults."""

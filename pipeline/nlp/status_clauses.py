@@ -5,7 +5,7 @@ Kept apart from `pipeline.nlp.status` (matching and resolution) so each stays sm
 - conditional ("irrealis") clauses: an outcome in "if the DVPO is refused" or "when bail is
   cancelled" asserts nothing, and a main-clause policy cue or modal governs such a clause;
 - anaphoric subjects: "... and it lapsed" reaches back to the nearest earlier mention;
-- negated outcomes: pending ("not yet received") and a decider's "did not make" (refused);
+- negated outcomes: a decider's "did not make" (refused);
 - entry headers ("Legal:") and questions ("can you chase the referral?").
 """
 
@@ -20,7 +20,6 @@ from pipeline.nlp.status_rules import BREAK, CONTINUE, DEFAULT_PRIORITY, CueRule
 NEWLINE = "\\n"
 IRREALIS_PRIORITY = 44  # an outcome inside "if ..."/"when ... is ...": not asserted, so intention level
 IRREALIS_OVERRIDE = 60  # below this, a sentence-wide generic cue decides a mention in an "if" clause
-PENDING_PRIORITY = 60  # "not yet listed", "have not yet received": still pending -> considered
 DECIDER_WINDOW = 3  # "the court did not make": a decider this close before the negator -> refused
 ANAPHOR_WINDOW = 4  # "it was granted", "the notice lapsed": anaphor this close before the outcome
 ANAPHOR_REACH = 40
@@ -78,20 +77,12 @@ class TokenKeys:
 
 
 def negated_outcome(
-    keys: TokenKeys,
-    ns: int,
-    ne: int,
-    end: int,
-    deciders: frozenset[str],
-    grant: bool,
-    outcome: bool,
+    keys: TokenKeys, negator_start: int, deciders: frozenset[str], grant: bool
 ) -> tuple[str, int]:
-    """A negated cue: pending ("have not yet received the file") -> considered (an intention
-    negated with "yet", "hasn't applied for it yet", stays not_used); a decider's "did not
-    make" ("the court did not make the order") -> refused; else not_used."""
-    if outcome and ("yet" in keys.between(ns, ne) or "yet" in keys.between(end, end + 3)):
-        return "considered", PENDING_PRIORITY
-    if grant and deciders and any(k in deciders for k in keys.between(ns - DECIDER_WINDOW, ns)):
+    """A negated cue: a decider's "did not make" ("the court did not make the order") ->
+    refused; else not_used."""
+    before = keys.between(negator_start - DECIDER_WINDOW, negator_start)
+    if grant and deciders and any(k in deciders for k in before):
         return "refused", DEFAULT_PRIORITY["refused"]
     return "not_used", DEFAULT_PRIORITY["not_used"]
 
