@@ -91,6 +91,15 @@ class RuleFinder:
             if followers
             else None
         )
+        roles = _alternation(data.get("name_roles", []))
+        self.apposed = (
+            re.compile(
+                rf"(?<![\w'-])(?P<name>{name} (?:{name}|{caps})), (?:the|her|his|their|a|an|your) "
+                rf"(?:[\w'-]+ ){{0,3}}(?:{roles})(?![\w-])"
+            )
+            if roles
+            else None
+        )
         self.coordinated = re.compile(rf"(?<![\w'-])(?P<name>{name}) (?:and|&) (?P<second>{name})\b")
         self.name_token = re.compile(name)
 
@@ -121,6 +130,9 @@ class RuleFinder:
             for group in ("name", "second"):
                 if m.group(group) and not any(w in self.not_names for w in m.group(group).split()):
                     out.append(PiiSpan(m.start(group), m.end(group), "PERSON"))
+        for m in self.apposed.finditer(text) if self.apposed else ():
+            if not any(w in self.not_names for w in m.group("name").split()):
+                out.append(PiiSpan(m.start("name"), m.end("name"), "PERSON"))
         for m in self.cued.finditer(text) if self.cued else ():
             end = self._trim_name(text, m.start("name"), m.end("name"))
             if end > m.start("name"):

@@ -13,7 +13,9 @@ REDACTOR = Redactor(finder=PersonalDataFinder(model_path=None))
 
 
 def test_strings_share_pseudonyms() -> None:
-    out, found = redact_texts(["Victim Amira Khan rang.", "Amira said PC 2231 left.", "No names here."], REDACTOR)
+    out, found = redact_texts(
+        ["Victim Amira Khan rang.", "Amira said PC 2231 left.", "No names here."], REDACTOR
+    )
     assert out[0] == "Victim Person-1 rang."
     assert out[1] == "Person-1 said PC Officer-1 left."
     assert out[2] == "No names here."
@@ -21,8 +23,20 @@ def test_strings_share_pseudonyms() -> None:
 
 
 def _event(kind: str, text: str, sentence: str, date: dt.date | None = None) -> Event:
-    return Event("case-1", date, None, False, kind, "DVPN" if kind == "mention" else "", "used", 1, 0, 4, text,
-                 sentence)
+    return Event(
+        "case-1",
+        date,
+        None,
+        False,
+        kind,
+        "DVPN" if kind == "mention" else "",
+        "used",
+        1,
+        0,
+        4,
+        text,
+        sentence,
+    )
 
 
 def test_chronology_cells_and_birth_dates() -> None:
