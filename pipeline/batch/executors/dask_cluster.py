@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import dask
 from distributed import Client, LocalCluster, as_completed, get_worker
 from distributed.diagnostics.plugin import WorkerPlugin
 
@@ -29,6 +30,12 @@ if TYPE_CHECKING:
 
 PLUGIN = "vawg-pipeline"
 CONNECT_TIMEOUT = "30s"
+# No dashboard, so nobody reads the statistical profiles a worker takes every 10 ms by
+# interrupting the (pure Python, GIL-holding) annotation; system sampling can be slow too.
+QUIET_WORKERS = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.system-monitor.interval": "2s",
+}
 
 
 class PipelinePlugin(WorkerPlugin):
@@ -77,14 +84,15 @@ class DaskExecutor(Executor):
             if self.scheduler:
                 self.client = Client(self.scheduler, timeout=CONNECT_TIMEOUT)
             else:
-                self.cluster = LocalCluster(
-                    n_workers=self.workers,
-                    threads_per_worker=1,
-                    processes=True,
-                    host="127.0.0.1",
-                    dashboard_address=None,
-                    silence_logs=logging.ERROR,
-                )
+                with dask.config.set(QUIET_WORKERS):
+                    self.cluster = LocalCluster(
+                        n_workers=self.workers,
+                        threads_per_worker=1,
+                        processes=True,
+                        host="127.0.0.1",
+                        dashboard_address=None,
+                        silence_logs=logging.ERROR,
+                    )
                 self.client = Client(self.cluster)
             self.client.register_plugin(PipelinePlugin(self.model), name=PLUGIN)
             if self.scheduler:  # keep every thread of the cluster busy
