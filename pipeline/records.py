@@ -49,7 +49,8 @@ class Document:
     @classmethod
     def from_record(cls, rec: dict[str, Any]) -> Document:
         pages = [Page(int(p["page"]), int(p["start"]), int(p["end"])) for p in rec.get("pages") or []]
-        return cls(id=str(rec["id"]), text=str(rec.get("text", "")), pages=pages, meta=dict(rec.get("meta") or {}))
+        meta = dict(rec.get("meta") or {})
+        return cls(id=str(rec["id"]), text=str(rec.get("text", "")), pages=pages, meta=meta)
 
     def page_at(self, offset: int) -> int | None:
         """The page number that holds character `offset`, if pages are known."""
