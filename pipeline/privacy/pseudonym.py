@@ -187,3 +187,15 @@ class Pseudonymiser:
         if label == "PHONE":
             norm = re.sub(r"^(\+?44)?0?", "0", norm)
         return f"{PREFIX.get(label, label.title())}-{self.number(label, norm)}"
+
+
+DOC_ID_PREFIX = "doc-"
+
+
+def pseudonymous_id(doc_id: str, key: bytes | None = None) -> str:
+    """A document id that shows nothing of the original (ids made from file names hold names):
+    `doc-` and 12 hex digits of a keyed HMAC of the id, or of its SHA-256 without a key (the
+    same in the web app and in reports; only the keyed form resists guessing file names)."""
+    data = f"DOC\x1f{doc_id}".encode()
+    digest = hmac.new(key, data, hashlib.sha256) if key is not None else hashlib.sha256(data)
+    return DOC_ID_PREFIX + digest.hexdigest()[:12]

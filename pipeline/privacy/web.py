@@ -1,35 +1,148 @@
-"""Per-role pseudonyms for the web app's document page (opt-in: `vawg serve --redact`).
+"""Per-role pseudonyms for the web app (opt-in: `vawg serve --redact`).
 
-`enable(app, options)` attaches a `WebPrivacy` to the app's `WebApp` as `.privacy`; the document
-route then shows a viewer the pseudonymised document, and an admin too unless they ask for
+`enable(app, options)` attaches a `WebPrivacy` to the app's `WebApp` as `.privacy`; every page
+and export that shows document text (search hits, KWIC, CSV, the document page) then shows a
+viewer pseudonyms and pseudonymous document ids, and an admin too unless they ask for
 `?reveal=1`, which the route audits. Without `enable` nothing changes.
+
+Each document's replacement plan is found once and kept (keyed by document id and corpus
+version): a search hit is the matching slice of the pseudonymised document, so a person is the
+same Person-N in a hit as on the document page, and no hit redacts a whole document again.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+import json
+from collections import OrderedDict
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from pipeline.privacy.redact import RedactOptions, Redactor, can_reveal
+from pipeline.privacy.pseudonym import DOC_ID_PREFIX, pseudonymous_id
+from pipeline.privacy.redact import RedactOptions, Redactor, apply_plan, can_reveal
+from pipeline.privacy.remap import OffsetMap, Replacement, apply
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
+    from pipeline.store import CorpusStore, SearchResult
     from pipeline.web.views import DocumentView
+
+WITHHELD = "(withheld)"
+PATH_KEYS = frozenset({"source", "path", "file", "filename", "source_path"})  # file names hold names
+
+
+@dataclass(frozen=True)
+class DocRedaction:
+    """One document's plan, its pseudonymised text and the offset map old -> new."""
+
+    shown_id: str
+    plan: list[Replacement]
+    text: str
+    offsets: OffsetMap
+
+
+def _meta(raw: Any) -> dict[str, Any]:
+    try:
+        value = raw if isinstance(raw, dict) else json.loads(raw or "{}")
+    except (TypeError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 class WebPrivacy:
-    """The redactor the web app uses, and the document-view rewrite."""
+    """The redactor the web app uses, a per-document plan cache and the view rewrites."""
 
-    def __init__(self, options: RedactOptions | None = None) -> None:
+    def __init__(self, options: RedactOptions | None = None, cache_size: int = 256) -> None:
         self.redactor = Redactor(options)
+        self.cache_size = cache_size
+        self._docs: OrderedDict[tuple[str, tuple[Any, ...]], DocRedaction] = OrderedDict()
+        self._ids: tuple[tuple[Any, ...], dict[str, str]] | None = None
+        self.computed = 0  # plans found (not served from the cache), for tests and benchmarks
 
     def reveal(self, role: str, asked: bool) -> bool:
         """Whether to show originals: only an admin who asked."""
         return asked and can_reveal(role)
 
-    def document(self, doc: DocumentView) -> DocumentView:
-        """The document view with personal data pseudonymised and every offset remapped."""
+    # -- ids --------------------------------------------------------------------------------
+    def shown_id(self, doc_id: str) -> str:
+        """The pseudonymous id a reader sees for `doc_id`."""
+        return pseudonymous_id(doc_id, self.redactor.options.key)
+
+    def resolve(self, store: CorpusStore, doc_id: str) -> str:
+        """The real id behind a pseudonymous one (ids that are not pseudonymous pass through)."""
+        if not doc_id.startswith(DOC_ID_PREFIX):
+            return doc_id
+        version = _version(store)
+        if self._ids is None or self._ids[0] != version:
+            ids = [str(r[0]) for r in store.query("SELECT id FROM documents")]
+            self._ids = (version, {self.shown_id(i): i for i in ids})
+        return self._ids[1].get(doc_id, doc_id)
+
+    # -- per-document plans -----------------------------------------------------------------
+    def redaction(
+        self, store: CorpusStore, doc_id: str, version: tuple[Any, ...] | None = None
+    ) -> DocRedaction | None:
+        """The document's pseudonymisation, found once per corpus version (None: no such doc)."""
+        key = (doc_id, version if version is not None else _version(store))
+        cached = self._docs.get(key)
+        if cached is not None:
+            self._docs.move_to_end(key)
+            return cached
+        rows = store.query("SELECT text, meta, date FROM documents WHERE id = ?", [doc_id])
+        if not rows:
+            return None
+        text, meta_raw, date = rows[0]
+        record = _record(store, doc_id, str(text or ""), _meta(meta_raw), date)
+        plan = sorted(self.redactor.plan(record))
+        new_text, offsets = apply(record["text"], plan)
+        found = DocRedaction(self.shown_id(doc_id), plan, new_text, offsets)
+        self.computed += 1
+        self._docs[key] = found
+        while len(self._docs) > self.cache_size:
+            self._docs.popitem(last=False)
+        return found
+
+    def result(self, store: CorpusStore, result: SearchResult) -> SearchResult:
+        """Search hits as a reader sees them: pseudonymous ids, sentences cut from the
+        pseudonymised document, mentions and matched words at remapped offsets."""
+        version = _version(store)
+        hits = []
+        for hit in result.hits:
+            red = self.redaction(store, hit.doc_id, version)
+            if red is None:  # removed since the search ran: show nothing of it
+                hits.append(
+                    replace(hit, doc_id=self.shown_id(hit.doc_id), sentence="", terms=[], mentions=[])
+                )
+                continue
+            om = red.offsets
+            start, end = om.start(hit.start), om.end(hit.end)
+            hits.append(
+                replace(
+                    hit,
+                    doc_id=red.shown_id,
+                    start=start,
+                    end=end,
+                    sentence=red.text[start:end],
+                    terms=[
+                        (om.start(hit.start + s) - start, om.end(hit.start + e) - start) for s, e in hit.terms
+                    ],
+                    mentions=[
+                        replace(
+                            m,
+                            start=om.start(m.start),
+                            end=om.end(m.end),
+                            text=red.text[om.start(m.start) : om.end(m.end)],
+                        )
+                        for m in hit.mentions
+                    ],
+                )
+            )
+        return replace(result, hits=hits)
+
+    # -- the document page ------------------------------------------------------------------
+    def document(self, doc: DocumentView, store: CorpusStore | None = None) -> DocumentView:
+        """The document view with personal data pseudonymised and every offset remapped (with
+        `store`, from the cached plan the search pages use too)."""
         from pipeline.web.views import PageView, SignalSentence, pieces
 
         record: dict[str, Any] = {
@@ -40,7 +153,9 @@ class WebPrivacy:
             "entities": [dict(m) for m in doc.mentions],
             "signals": [{"label": "|".join(g.labels), "start": g.start, "end": g.end} for g in doc.sentences],
         }
-        out = self.redactor.redact(record)
+        red = self.redaction(store, doc.id) if store is not None else None
+        plan = red.plan if red is not None else self.redactor.plan(record)
+        out = apply_plan(record, plan, keyed=self.redactor.options.key is not None)
         text = out["text"]
         mentions = [
             {**old, "start": new["start"], "end": new["end"], "text": new["text"]}
@@ -65,26 +180,43 @@ class WebPrivacy:
             for i in page.signal_ids:
                 sentences[i].page = old.number
             pages.append(page)
+        facts = [(k, WITHHELD if k in PATH_KEYS else self._scrub(v)) for k, v in doc.facts]
+        meta = {k: WITHHELD if k in PATH_KEYS else v for k, v in out["meta"].items()}
         return replace(
             doc,
-            meta=out["meta"],
+            id=self.shown_id(doc.id),
+            meta=meta,
             text=text,
             pages=pages,
             mentions=mentions,
             sentences=sentences,
-            facts=[(k, self._scrub(v)) for k, v in doc.facts],
+            facts=facts,
         )
 
     def _scrub(self, value: str) -> str:
-        """Fact values (a source path may hold a name) with found personal data pseudonymised."""
+        """Fact values with found personal data pseudonymised."""
         from pipeline.privacy.text import redact_texts
 
         texts, _ = redact_texts([value], self.redactor)
         return texts[0]
 
 
+def _version(store: CorpusStore) -> tuple[Any, ...]:
+    from pipeline.web.views import corpus_version
+
+    return corpus_version(store)
+
+
+def _record(store: CorpusStore, doc_id: str, text: str, meta: dict[str, Any], date: Any) -> dict[str, Any]:
+    """The fields the plan depends on, read as the document page reads them (same plan both ways)."""
+    rows = store.query('SELECT start, "end" FROM mentions WHERE doc_id = ? ORDER BY start, "end"', [doc_id])
+    if date and "date" not in meta:
+        meta = {**meta, "date": str(date)}
+    return {"id": doc_id, "text": text, "meta": meta, "entities": [{"start": s, "end": e} for s, e in rows]}
+
+
 def enable(app: FastAPI, options: RedactOptions | None = None) -> WebPrivacy:
-    """Turn on pseudonymised document pages for `app` (from `pipeline.web.create_app`)."""
+    """Turn on pseudonymised pages and exports for `app` (from `pipeline.web.create_app`)."""
     privacy = WebPrivacy(options)
     app.state.web.privacy = privacy
     return privacy

@@ -91,6 +91,15 @@ def csv_cell(value: Any) -> str:
     return "'" + text if text.startswith(_FORMULA) else text
 
 
+def _privacy(web: WebApp, request: Request, role: str) -> tuple[Any, bool]:
+    """The app's privacy layer (set by `vawg serve --redact`) and whether this request reveals
+    originals (an admin who asked with ?reveal=1); (None, False) without --redact."""
+    privacy = getattr(web, "privacy", None)  # pipeline.privacy.web.WebPrivacy
+    if privacy is None:
+        return None, False
+    return privacy, privacy.reveal(role, request.query_params.get("reveal") == "1")
+
+
 def add_routes(app: FastAPI, web: WebApp) -> None:
     """Attach the signed-in pages to `app`."""
     boards = views.DashboardCache()
@@ -122,11 +131,21 @@ def add_routes(app: FastAPI, web: WebApp) -> None:
                     store, session.user.name, client_ip(request), "search", **form.logged(), error=str(exc)
                 )
                 return web.render("search.html", 400, **_options(store, form), **context)
-            audit.record(store, session.user.name, client_ip(request), "search", **form.logged(), page=page)
+            privacy, reveal = _privacy(web, request, session.user.role)
+            audit.record(
+                store,
+                session.user.name,
+                client_ip(request),
+                "search",
+                **form.logged(),
+                page=page,
+                revealed=True if reveal else None,
+            )
+            shown = privacy.result(store, result) if privacy is not None and not reveal else result
             pages_total = max(1, -(-result.total // PAGE_SIZE))
             context.update(
-                result=result,
-                hits=views.hit_views(store, result),
+                result=shown,
+                hits=views.hit_views(store, result, shown),
                 counts=counts,
                 extra=extra,
                 page=page,
@@ -149,9 +168,18 @@ def add_routes(app: FastAPI, web: WebApp) -> None:
         form = _form(q, measure, status, signal, force, doc_type, date_from, date_to)
         with web.signed_in(request) as (store, session):
             result = search(store, form.q, form.filters(), MAX_LIMIT, 0)
+            privacy, reveal = _privacy(web, request, session.user.role)
             audit.record(
-                store, session.user.name, client_ip(request), "export", **form.logged(), rows=len(result.hits)
+                store,
+                session.user.name,
+                client_ip(request),
+                "export",
+                **form.logged(),
+                rows=len(result.hits),
+                revealed=True if reveal else None,
             )
+            if privacy is not None and not reveal:
+                result = privacy.result(store, result)
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\r\n")
         writer.writerow(["doc_id", "page", "start", "end", "score", "sentence", "mentions", "signals"])
@@ -178,19 +206,22 @@ def add_routes(app: FastAPI, web: WebApp) -> None:
     @app.get("/doc", response_class=HTMLResponse)
     def document(request: Request, id: Annotated[str, Query(max_length=500)] = "") -> Response:
         with web.signed_in(request) as (store, session):
-            doc = views.load_document(store, id)
-            privacy = getattr(web, "privacy", None)  # set by `vawg serve --redact` (pipeline.privacy.web)
-            reveal = privacy is not None and privacy.reveal(
-                session.user.role, request.query_params.get("reveal") == "1"
-            )
+            privacy, reveal = _privacy(web, request, session.user.role)
+            real_id = privacy.resolve(store, id) if privacy is not None else id
+            doc = views.load_document(store, real_id)
             audit.record(
-                store, session.user.name, client_ip(request), "document", doc_id=id, found=doc is not None,
+                store,
+                session.user.name,
+                client_ip(request),
+                "document",
+                doc_id=real_id,
+                found=doc is not None,
                 revealed=True if reveal else None,
             )
             if doc is None:
                 raise HTTPException(404, "no such document")
             if privacy is not None and not reveal:
-                doc = privacy.document(doc)
+                doc = privacy.document(doc, store)
             present = sorted({m["label"] for m in doc.mentions}, key=labels.measures().index)
             return web.render(
                 "document.html", session=session, doc=doc, present=present, describe=labels.describe
@@ -227,7 +258,9 @@ def add_routes(app: FastAPI, web: WebApp) -> None:
                 result = search(store, q.strip(), filters, KWIC_SIZE, (page - 1) * KWIC_SIZE)
                 anchors = views.mention_anchors(store, sorted({h.doc_id for h in result.hits}))
                 total = result.total
-                for line, hit in zip(kwic(result, width=70), result.hits, strict=True):
+                privacy, reveal = _privacy(web, request, session.user.role)
+                shown = privacy.result(store, result) if privacy is not None and not reveal else result
+                for line, hit in zip(kwic(shown, width=70), result.hits, strict=True):
                     chosen = next((m for m in hit.mentions if not measure or m.label == measure), None)
                     first = anchors.get((hit.doc_id, chosen.start, chosen.end)) if chosen else None
                     lines.append(
@@ -246,6 +279,7 @@ def add_routes(app: FastAPI, web: WebApp) -> None:
                     status=status,
                     q=q,
                     page=page,
+                    revealed=True if reveal else None,
                 )
             return web.render(
                 "kwic.html",

@@ -245,14 +245,17 @@ def mention_anchors(store: CorpusStore, doc_ids: list[str]) -> dict[tuple[str, i
     return out
 
 
-def hit_views(store: CorpusStore, result: SearchResult) -> list[dict[str, Any]]:
-    """Each hit with its highlighted pieces and the deep link to its first mention (or page)."""
+def hit_views(
+    store: CorpusStore, result: SearchResult, shown: SearchResult | None = None
+) -> list[dict[str, Any]]:
+    """Each hit with its highlighted pieces and the deep link to its first mention (or page);
+    `shown` is the result as the reader sees it (pseudonymised, hits parallel to `result`)."""
     anchors = mention_anchors(store, sorted({h.doc_id for h in result.hits}))
     out = []
-    for hit in result.hits:
+    for raw, hit in zip(result.hits, (shown or result).hits, strict=True):
         mentions = [(m.start, m.end) for m in hit.mentions]
         terms = [(hit.start + s, hit.start + e) for s, e in hit.terms]
-        first = next((anchors.get((hit.doc_id, m.start, m.end)) for m in hit.mentions), None)
+        first = next((anchors.get((raw.doc_id, m.start, m.end)) for m in raw.mentions), None)
         out.append(
             {
                 "hit": hit,
@@ -332,6 +335,14 @@ def dashboard(store: CorpusStore, measure: str = "") -> Dashboard:
     return Dashboard(agg.totals(), matrix, measures, charts)
 
 
+def corpus_version(store: CorpusStore) -> tuple[Any, ...]:
+    """Changes whenever documents are added, replaced or removed (a key for caches)."""
+    return (
+        *store.query("SELECT count(*), max(indexed_at) FROM documents")[0],
+        store.query("SELECT max(id) FROM sentences")[0][0],  # new ids on every (re)index
+    )
+
+
 class DashboardCache:
     """Dashboards by measure, kept until the corpus changes (documents added, replaced or removed)."""
 
@@ -340,11 +351,7 @@ class DashboardCache:
         self._boards: dict[tuple[str, tuple[Any, ...]], Dashboard] = {}
 
     def get(self, store: CorpusStore, measure: str = "") -> Dashboard:
-        version = (
-            *store.query("SELECT count(*), max(indexed_at) FROM documents")[0],
-            store.query("SELECT max(id) FROM sentences")[0][0],  # new ids on every (re)index
-        )
-        key = (measure, version)
+        key = (measure, corpus_version(store))
         board = self._boards.get(key)
         if board is None:
             board = dashboard(store, measure)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
 from pipeline.privacy.detect import PersonalDataFinder
-from pipeline.privacy.web import enable
+from pipeline.privacy.web import WebPrivacy, enable
 from pipeline.store import open_store
 from pipeline.web import create_app, security
 from pipeline.web.audit import entries
@@ -25,6 +26,21 @@ TEXT = (
 )
 
 
+NAMED_ID = "statement-Tariq-Shah-1a2b3c4d"  # ids made from file names hold names
+NAMED_TEXT = (
+    "DC Ruth Okafor spoke to Tariq Shah at 14 Acacia Rd.\n\n"
+    "Tariq Shah was told the DVPN still stood. Okafor then left."
+)
+GOLD = ("Hughes", "Tariq", "Shah", "Okafor", "Ruth", "Acacia", "07700")
+
+
+def _entity(text: str, surface: str, label: str, status: str, nth: int = 0) -> dict[str, object]:
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(surface, start + 1)
+    return {"start": start, "end": start + len(surface), "label": label, "status": status, "text": surface}
+
+
 @pytest.fixture
 def db(tmp_path: Path) -> str:
     start = TEXT.index("DVPN")
@@ -36,19 +52,29 @@ def db(tmp_path: Path) -> str:
         "entities": [{"start": start, "end": start + 4, "label": "DVPN", "status": "used", "text": "DVPN"}],
         "signals": [{"label": "DELAY", "start": 71, "end": len(TEXT)}],
     }
+    named = {
+        "id": NAMED_ID,
+        "text": NAMED_TEXT,
+        "meta": {"source": "/cases/Tariq Shah statement.pdf", "force": "Kent", "date": "2023-04-01"},
+        "pages": [{"page": 1, "start": 0, "end": len(NAMED_TEXT)}],
+        "entities": [_entity(NAMED_TEXT, "DVPN", "DVPN", "used")],
+        "signals": [],
+    }
     path = str(tmp_path / "corpus.db")
     with open_store(path, create=True) as store:
-        assert store.index_records([record]).failed == 0
+        assert store.index_records([record, named]).failed == 0
     with connect(path) as store:
         for name, (role, password) in USERS.items():
             add_user(store, name, role, password)
     return path
 
 
-def _client(db: str, user: str) -> Iterator[TestClient]:
+def _client(db: str, user: str, privacy_out: list[WebPrivacy] | None = None) -> Iterator[TestClient]:
     app = create_app(db)
     privacy = enable(app)
     privacy.redactor.finder = PersonalDataFinder(model_path=None)
+    if privacy_out is not None:
+        privacy_out.append(privacy)
     with TestClient(app, base_url="http://127.0.0.1") as client:
         page = client.get("/login").text
         marker = 'name="csrf" value="'
@@ -80,3 +106,85 @@ def test_admin_reveal_is_audited(db: str) -> None:
         {"doc_id": "case-7", "found": True, "revealed": True},
         {"doc_id": "case-7", "found": True},
     ]
+
+
+def _pages(client: TestClient, doc_link: str) -> dict[str, str]:
+    return {
+        "search": client.get("/?q=DVPN").text,
+        "search-name": client.get("/?q=told OR spoke").text,
+        "kwic": client.get("/kwic?measure=DVPN").text,
+        "csv": client.get("/export.csv?q=DVPN").text,
+        "dashboard": client.get("/dashboard").text,
+        "document": client.get(doc_link).text,
+    }
+
+
+def test_viewer_never_sees_a_name_anywhere(db: str) -> None:
+    kept: list[WebPrivacy] = []
+    for client in _client(db, "vic", kept):
+        search = client.get("/?q=DVPN").text
+        marker = 'href="/doc?id='
+        links = [search[i + len(marker) :].split('"', 1)[0] for i in _all(search, marker)]
+        assert len(links) == 2 and all(link.startswith("doc-") for link in links)
+        named = next(link for link in links if not link.startswith(kept[0].shown_id("case-7")))
+        pages = _pages(client, "/doc?id=" + named.replace("&amp;", "&"))
+        for name, html in pages.items():
+            assert not [g for g in GOLD if g in html], name
+            assert NAMED_ID not in html and "case-7" not in html, name
+        # measure mentions stay highlighted, at remapped offsets, in every view of text
+        for name in ("search", "search-name", "document"):
+            assert 'title="DVPN: used">' in pages[name] and ">DVPN</" in pages[name], name
+        assert "DVPN" in pages["kwic"] and "DVPN:used" in pages["csv"]
+        # the same person is the same pseudonym on the search page and the document page
+        # the same person is the same pseudonym in a hit as on the document page
+        hits = [_plain(h) for h in re.findall(r'<p class="sentence">(.*?)</p>', pages["search-name"], re.S)]
+        document = _plain(pages["document"])
+        assert sorted(hits) == [
+            "DC Officer-1 spoke to Person-1 at Address-1.",
+            "Person-1 was told the DVPN still stood.",
+        ]
+        assert all(h in document for h in hits)
+        assert "(withheld)" in pages["document"]
+        # a second visit is served from the per-document cache
+        before = kept[0].computed
+        client.get("/?q=DVPN")
+        assert before == 2 and kept[0].computed == before
+    with connect(db) as store:
+        assert all(not e.detail.get("revealed") for e in entries(store, user="vic"))
+
+
+def _plain(html: str) -> str:
+    """Text of an HTML fragment without tags and status badges."""
+    html = re.sub(r'<span class="st [^"]*">.*?</span>', "", html)
+    return re.sub(r"<[^>]+>", "", html)
+
+
+def _all(text: str, needle: str) -> list[int]:
+    out, i = [], text.find(needle)
+    while i >= 0:
+        out.append(i)
+        i = text.find(needle, i + 1)
+    return out
+
+
+def test_viewer_reveal_is_ignored_everywhere(db: str) -> None:
+    for client in _client(db, "vic"):
+        for url in ("/?q=DVPN&reveal=1", "/kwic?measure=DVPN&reveal=1", "/export.csv?q=DVPN&reveal=1"):
+            body = client.get(url).text
+            assert not [g for g in GOLD if g in body], url
+    with connect(db) as store:
+        assert all(not e.detail.get("revealed") for e in entries(store, user="vic"))
+
+
+def test_admin_reveal_on_search_kwic_and_export_is_audited(db: str) -> None:
+    for client in _client(db, "ada"):
+        assert "Tariq" not in client.get("/?q=told").text
+        assert "Tariq" in client.get("/?q=told&reveal=1").text
+        assert "Okafor" in client.get("/kwic?q=Okafor&reveal=1").text
+        csv = client.get("/export.csv?q=told&reveal=1").text
+        assert "Tariq Shah" in csv and NAMED_ID in csv
+        assert NAMED_ID not in client.get("/export.csv?q=told").text
+    with connect(db) as store:
+        revealed = [(e.action, e.detail.get("revealed")) for e in entries(store, user="ada")]
+    assert ("search", True) in revealed and ("kwic", True) in revealed and ("export", True) in revealed
+    assert ("search", None) in revealed and ("export", None) in revealed
