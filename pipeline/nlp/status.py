@@ -350,11 +350,28 @@ class StatusComponent:
         if verb and not rule.through_entities:
             # "charged and remanded", "RUI'd, no bail": a verb mention is its own clause
             scope, terminators = min(scope, VERB_SCOPE), terminators | VERB_TERMINATORS
-        if hi - lo > scope or self._blocked(keys, lo, hi, terminators):
+        if self._blocked(keys, lo, hi, terminators):
+            return None
+        if hi - lo > scope and not self._listed(ent, cue, ents, keys, scope):
             return None
         if not rule.through_entities and self._shielded(ent, lo, hi, ents, keys):
             return None
         return hi - lo
+
+    def _listed(self, ent: Span, cue: Cue, ents: list[Span], keys: TokenKeys, scope: int) -> bool:
+        """True if `ent` is in a list with a mention the cue reaches within its scope
+        ("declined the IDVA service and a DASH": the DASH is declined too)."""
+        if cue.end <= ent.start:
+            chain = [e for e in ents if e.start >= cue.end and e.end <= ent.start]
+            near = chain[0].start - cue.end if chain else None
+            links = chain + [ent]
+        else:
+            chain = [e for e in ents if e.start >= ent.end and e.end <= cue.start]
+            near = cue.start - chain[-1].end if chain else None
+            links = [ent] + chain
+        if near is None or near > scope:
+            return False
+        return all(self._coordinated(keys, a.end, b.start) for a, b in zip(links, links[1:], strict=False))
 
     def choose(
         self, ent: Span, cues: list[Cue], ents: list[Span] | None = None, keys: TokenKeys | None = None
