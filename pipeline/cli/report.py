@@ -54,7 +54,10 @@ def report_cli(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines.")] = False,
     redact: Annotated[
         bool,
-        typer.Option("--redact", help="Pseudonymise chronology text (corpus reports hold counts)."),
+        typer.Option(
+            "--redact",
+            help="Pseudonymise: document ids (doc-<hash>), chronology text, paths in ingest reasons.",
+        ),
     ] = False,
     key_file: Annotated[
         Path | None, typer.Option("--key-file", help="With --redact: key for corpus-wide pseudonyms.")
@@ -71,6 +74,9 @@ def report_cli(
     Example: vawg report --db corpus.db --out report/ --force Kent --from 2022-01-01
 
     Example: vawg report --db corpus.db --doc case-0412 --out case-0412/
+
+    With --redact (and --key-file for ids that match `vawg serve --redact`) document ids are
+    pseudonymous and chronology text is pseudonymised.
     """
     from pipeline.report import report_chronology, report_corpus
 
@@ -97,9 +103,18 @@ def report_cli(
         date_to=date_to,
         doc_type=tuple(doc_type or ()),
     )
-    report, written = report_corpus(
-        db, out, query, filters, top=top, manifest=manifest, progress=None if quiet else _progress
-    )
+    if redact or key_file is not None:
+        from pipeline.privacy.redact import RedactOptions
+        from pipeline.privacy.text import report_corpus_redacted
+
+        report, written = report_corpus_redacted(
+            db, out, query, filters, top=top, manifest=manifest, progress=None if quiet else _progress,
+            options=RedactOptions.from_key_file(key_file, keep_district),
+        )  # fmt: skip
+    else:
+        report, written = report_corpus(
+            db, out, query, filters, top=top, manifest=manifest, progress=None if quiet else _progress
+        )
     typer.echo(summary(report))
     typer.echo(f"wrote {len(written.files)} files to {out}/ (open {out / 'index.html'})")
 
