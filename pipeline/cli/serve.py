@@ -23,7 +23,8 @@ def serve(
     db: str, host: str = "127.0.0.1", port: int = 8000, secure_cookies: bool = False, privacy: Any = None
 ) -> None:
     """Run the app under uvicorn until interrupted; `privacy` (RedactOptions) pseudonymises
-    document pages for viewers, and for admins unless they reveal (audited)."""
+    search hits, KWIC, CSV exports and document pages for viewers, and for admins unless they
+    reveal (audited)."""
     import uvicorn
 
     from pipeline.web import create_app
@@ -48,7 +49,11 @@ def serve_cli(
         bool, typer.Option("--secure-cookies", help="Mark cookies Secure (when served over HTTPS).")
     ] = False,
     pseudonyms: Annotated[
-        bool, typer.Option("--redact", help="Document pages in pseudonyms; admins may ?reveal=1 (audited).")
+        bool,
+        typer.Option(
+            "--redact",
+            help="Pseudonyms and pseudonymous ids on every page and export; admins may ?reveal=1 (audited).",
+        ),
     ] = False,
     key_file: Annotated[
         Path | None, typer.Option("--key-file", help="With --redact: key for corpus-wide pseudonyms.")

@@ -28,6 +28,10 @@ if TYPE_CHECKING:
     from pipeline.web.views import DocumentView
 
 WITHHELD = "(withheld)"
+PERSONAL_QUERY = (
+    "the search matches personal data (a name, number or address), which pseudonymised pages "
+    "do not search: search for words of the case instead"
+)
 PATH_KEYS = frozenset({"source", "path", "file", "filename", "source_path"})  # file names hold names
 
 
@@ -138,6 +142,20 @@ class WebPrivacy:
                 )
             )
         return replace(result, hits=hits)
+
+    def searches_personal_data(self, store: CorpusStore, result: SearchResult) -> bool:
+        """Whether a matched word of a hit is personal data: a search for a name would confirm
+        who is in which document even with the name pseudonymised."""
+        version = _version(store)
+        for hit in result.hits:
+            red = self.redaction(store, hit.doc_id, version) if hit.terms else None
+            if red is None:
+                continue
+            for s, e in hit.terms:
+                a, b = hit.start + s, hit.start + e
+                if any(r.start < b and a < r.end for r in red.plan):
+                    return True
+        return False
 
     # -- the document page ------------------------------------------------------------------
     def document(self, doc: DocumentView, store: CorpusStore | None = None) -> DocumentView:

@@ -100,6 +100,15 @@ def _privacy(web: WebApp, request: Request, role: str) -> tuple[Any, bool]:
     return privacy, privacy.reveal(role, request.query_params.get("reveal") == "1")
 
 
+def _refuse_personal_search(web: WebApp, request: Request, role: str, store: Any, result: Any) -> None:
+    """Under --redact, a UsageError when a matched word is personal data (unless revealing)."""
+    privacy, reveal = _privacy(web, request, role)
+    if privacy is not None and not reveal and privacy.searches_personal_data(store, result):
+        from pipeline.privacy.web import PERSONAL_QUERY
+
+        raise UsageError(PERSONAL_QUERY)
+
+
 def add_routes(app: FastAPI, web: WebApp) -> None:
     """Attach the signed-in pages to `app`."""
     boards = views.DashboardCache()
@@ -123,6 +132,7 @@ def add_routes(app: FastAPI, web: WebApp) -> None:
             try:
                 filters = form.filters()
                 result = search(store, form.q, filters, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+                _refuse_personal_search(web, request, session.user.role, store, result)
                 counts = facets(store, form.q, filters)
                 extra = views.extra_facets(store, form.q, filters, counts.sample)
             except UsageError as exc:  # a bad query or filter is shown on the page, never a crash
@@ -169,6 +179,13 @@ def add_routes(app: FastAPI, web: WebApp) -> None:
         with web.signed_in(request) as (store, session):
             result = search(store, form.q, form.filters(), MAX_LIMIT, 0)
             privacy, reveal = _privacy(web, request, session.user.role)
+            try:
+                _refuse_personal_search(web, request, session.user.role, store, result)
+            except UsageError as exc:
+                audit.record(
+                    store, session.user.name, client_ip(request), "export", **form.logged(), error=str(exc)
+                )
+                raise
             audit.record(
                 store,
                 session.user.name,
@@ -256,6 +273,7 @@ def add_routes(app: FastAPI, web: WebApp) -> None:
             if measure or q:
                 filters = Filters(measure=(measure,) if measure else (), status=(status,) if status else ())
                 result = search(store, q.strip(), filters, KWIC_SIZE, (page - 1) * KWIC_SIZE)
+                _refuse_personal_search(web, request, session.user.role, store, result)
                 anchors = views.mention_anchors(store, sorted({h.doc_id for h in result.hits}))
                 total = result.total
                 privacy, reveal = _privacy(web, request, session.user.role)

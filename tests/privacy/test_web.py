@@ -188,3 +188,20 @@ def test_admin_reveal_on_search_kwic_and_export_is_audited(db: str) -> None:
         revealed = [(e.action, e.detail.get("revealed")) for e in entries(store, user="ada")]
     assert ("search", True) in revealed and ("kwic", True) in revealed and ("export", True) in revealed
     assert ("search", None) in revealed and ("export", None) in revealed
+
+
+def test_searching_for_a_name_is_refused_without_reveal(db: str) -> None:
+    for client in _client(db, "vic"):
+        for url in ("/?q=Tariq", "/kwic?q=Okafor", "/export.csv?q=Shah", "/?q=told OR Hughes"):
+            response = client.get(url)
+            assert response.status_code == 400, url
+            leaked = [
+                g for g in GOLD if g in response.text and g not in url
+            ]  # the query box echoes the query
+            assert "personal data" in response.text and not leaked, url
+        assert client.get("/?q=told").status_code == 200  # words of the case still search
+    with connect(db) as store:
+        refused = [
+            e.detail for e in entries(store, user="vic") if "personal data" in e.detail.get("error", "")
+        ]
+    assert [d.get("q") for d in refused] == ["told OR Hughes", "Shah", "Tariq"]  # newest first
