@@ -88,7 +88,10 @@ DEFAULT_RULES = "configs/status_rules.jsonl"
 RULES_FILE = "status_rules.jsonl"
 REASONS = frozenset({"as", "because", "due", "given", "since", "owing", "-", ":"})
 REASON_WINDOW = 5
-ADVERB_YET = frozenset({"not", "n't", "never", "as", "nothing", "none", "no"})
+ADVERBS = {  # conjunctions that are adverbs after these words, so they end no clause
+    "yet": frozenset({"not", "n't", "never", "as", "nothing", "none", "no"}),
+    "since": frozenset({"has", "have", "had", "ever", "long", "only"}),
+}
 NEGATIONS = frozenset({"no", "not", "n't", "never", "nothing", "none", "without"})
 REASON_PRIORITY = 70  # "not sought as he was remanded": decided against with a reason
 COORDINATION = frozenset(
@@ -221,11 +224,12 @@ class StatusComponent:
                 keys.keys[s - keys.offset] = BREAK
             elif rule.role == "continue":  # "but never served": the same subject goes on
                 keys.keys[s - keys.offset] = CONTINUE + keys.keys[s - keys.offset]
-        if "yet" in keys.keys:  # "not yet submitted": the adverb, not the conjunction "yet"
-            norms = keys.keys
-            for i in range(1, len(norms)):
-                if norms[i] == "yet" and norms[i - 1] in ADVERB_YET:
-                    norms[i] = "<yet>"
+        for word, before in ADVERBS.items():  # "not yet submitted", "has since expired": adverbs
+            if word in keys.keys:
+                norms = keys.keys
+                for i in range(1, len(norms)):
+                    if norms[i] == word and norms[i - 1] in before:
+                        norms[i] = f"<{word}>"
         negators = [(r, s, e) for r, s, e in matches if r.role == "negator"]
         markers = [(r, s, e) for r, s, e in matches if r.role == "irrealis"]
         anaphors = [(r, s, e) for r, s, e in matches if r.role == "anaphor"]

@@ -19,6 +19,7 @@ from pipeline.nlp.status_rules import BREAK, CONTINUE, DEFAULT_PRIORITY, CueRule
 
 NEWLINE = "\\n"
 IRREALIS_PRIORITY = 44  # an outcome inside "if ..."/"when ... is ...": not asserted, so intention level
+IRREALIS_BREACH_PRIORITY = 57
 IRREALIS_OVERRIDE = 60  # below this, a sentence-wide generic cue decides a mention in an "if" clause
 DECIDER_WINDOW = 3  # "the court did not make": a decider this close before the negator -> refused
 ANAPHOR_WINDOW = 4  # "it was granted", "the notice lapsed": anaphor this close before the outcome
@@ -142,8 +143,10 @@ def mark_irrealis(cue: Cue, keys: TokenKeys, markers: list[tuple[CueRule, int, i
             (k := keys.keys[end - keys.offset]) in CLAUSE_END or k == BREAK or k.startswith(CONTINUE)
         ):
             end += 1
-        cue.status = "used" if cue.status == "breached" else "considered"
-        cue.priority = IRREALIS_PRIORITY
+        # a breach in "if you breach the order" presumes the order exists: used, above "if"
+        breach = cue.status == "breached"
+        cue.status = "used" if breach else "considered"
+        cue.priority = IRREALIS_BREACH_PRIORITY if breach else IRREALIS_PRIORITY
         cue.clause = (ms, end)
         return
 
