@@ -31,6 +31,7 @@ DEFAULT_PRIORITY = {
 DEFAULT_STATUS = "used"
 CASE_NUMBER = re.compile(r"\d{1,2}[/:.]\d{2}|\b(?!19\d\d|20\d\d)\d{4}\b|\b\d{3,4}\s*hrs\b")
 CONTINUE = "<continue>"  # prefixed to "but"/";" in "but never", "; not": outcome cues pass, others stop
+SENTENCE_WIDE = 95  # generic cues at this priority ("forces should") reach across clause breaks
 BREAK = "<break>"  # marks the first token of a `break` cue; a terminator for every rule
 
 
@@ -114,7 +115,7 @@ def _terminators(obj: dict[str, Any], status: Any, ruleset: RuleSet, where: str)
     words = _words(
         obj.get("terminators", ["@default"] if "default" in ruleset.sets else []), ruleset.sets, where
     )
-    extra = set() if obj.get("through_entities") else {BREAK}
+    extra = set() if obj.get("through_entities") and int(obj.get("priority", 0)) >= SENTENCE_WIDE else {BREAK}
     if int(obj.get("priority", DEFAULT_PRIORITY.get(str(status), 0))) < 55:
         extra |= {CONTINUE + w for w in words}
     return words | extra
