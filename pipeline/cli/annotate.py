@@ -70,9 +70,10 @@ def annotate_documents(
     A batch that fails is redone one document at a time; a document that still fails
     gets a record with no entities or signals and `meta.annotate_error`.
     """
-    from pipeline.nlp.convert import doc_to_record
+    from pipeline.nlp.convert import doc_to_record, model_meta
 
     summary = summary if summary is not None else AnnotateSummary()
+    model = model_meta(nlp)
     for batch in _batches(docs, batch_size):
         longest = max(len(d.text) for d in batch)
         if longest >= nlp.max_length:
@@ -87,6 +88,7 @@ def annotate_documents(
         except Exception:  # noqa: BLE001 - one bad document must not stop the run
             records = [_one(nlp, d, summary) for d in batch]
         for rec in records:
+            rec["meta"]["model"] = model
             summary.documents += 1
             summary.entities += len(rec["entities"])
             yield rec

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.nlp import extensions  # noqa: F401
@@ -62,6 +63,11 @@ def signals_of(doc: Doc) -> list[dict[str, Any]]:
             item["score"] = round(min(1.0, max(0.0, float(scores[i]))), 4)
         out.append(item)
     return out
+
+
+def model_meta(nlp: Language) -> dict[str, str]:
+    """What made a record: the pipeline's name and version (kept in `meta.model`)."""
+    return {"name": str(nlp.meta.get("name") or "vawg"), "version": str(nlp.meta.get("version") or "")}
 
 
 def doc_to_record(doc: Doc, document: Document | dict[str, Any] | None = None) -> dict[str, Any]:

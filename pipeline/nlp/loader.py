@@ -12,6 +12,7 @@ import spacy
 from spacy.language import Language
 from spacy.util import load_config, load_model_from_config
 
+from pipeline import __version__
 from pipeline.errors import UsageError, not_found
 from pipeline.nlp import extensions  # noqa: F401
 from pipeline.paths import CONFIGS, MODELS
@@ -46,6 +47,8 @@ def build_pipeline(config_path: str | Path = DEFAULT_CONFIG, components: list[st
                 del config["components"][name]
     nlp = load_model_from_config(config, auto_fill=True, validate=True)
     nlp.initialize()
+    nlp.meta["name"] = "vawg"
+    nlp.meta["version"] = __version__
     return nlp
 
 
