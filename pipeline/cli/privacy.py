@@ -131,5 +131,31 @@ def evaluate_cli(
     typer.echo(format_table(evaluate_finder(n, seed, model)))
 
 
+def precompute_plans(db: str, key_file: Path | None = None, keep_district: bool = False) -> tuple[int, int]:
+    """Find and keep every stored document's pseudonymisation plan: (found now, documents)."""
+    from pipeline.privacy.plans import precompute
+    from pipeline.privacy.redact import RedactOptions, Redactor
+    from pipeline.store import open_store
+
+    redactor = Redactor(RedactOptions.from_key_file(key_file, keep_district))
+    with open_store(db) as store:
+        return precompute(store, redactor)
+
+
+@privacy_app.command("plans")
+def plans_cli(
+    db: Annotated[str, typer.Option("--db", help="Store: a file path or postgresql://...")] = "corpus.db",
+    key_file: KeyFile = None,
+    keep_district: KeepDistrict = False,
+) -> None:
+    """Find personal data in every stored document once, ahead of `vawg serve --redact` (use the
+    same --key-file), so no page waits for a large document; unchanged documents are skipped.
+
+    Example: vawg privacy plans --db corpus.db --key-file study.key
+    """
+    made, total = precompute_plans(db, key_file, keep_district)
+    typer.echo(f"{made} plans found, {total - made} already kept ({total} documents)")
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(privacy_app, name="privacy")

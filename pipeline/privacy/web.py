@@ -5,18 +5,19 @@ and export that shows document text (search hits, KWIC, CSV, the document page) 
 viewer pseudonyms and pseudonymous document ids, and an admin too unless they ask for
 `?reveal=1`, which the route audits. Without `enable` nothing changes.
 
-Each document's replacement plan is found once and kept (keyed by document id and corpus
+Each document's replacement plan is found once, kept in the store (`pipeline.privacy.plans`,
+reused while the document is unchanged) and in memory (keyed by document id and corpus
 version): a search hit is the matching slice of the pseudonymised document, so a person is the
 same Person-N in a hit as on the document page, and no hit redacts a whole document again.
 """
 
 from __future__ import annotations
 
-import json
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from pipeline.privacy.plans import plan_for
 from pipeline.privacy.pseudonym import DOC_ID_PREFIX, pseudonymous_id
 from pipeline.privacy.redact import RedactOptions, Redactor, apply_plan, can_reveal
 from pipeline.privacy.remap import OffsetMap, Replacement, apply
@@ -45,23 +46,18 @@ class DocRedaction:
     offsets: OffsetMap
 
 
-def _meta(raw: Any) -> dict[str, Any]:
-    try:
-        value = raw if isinstance(raw, dict) else json.loads(raw or "{}")
-    except (TypeError, ValueError):
-        return {}
-    return value if isinstance(value, dict) else {}
-
-
 class WebPrivacy:
     """The redactor the web app uses, a per-document plan cache and the view rewrites."""
 
-    def __init__(self, options: RedactOptions | None = None, cache_size: int = 256) -> None:
+    def __init__(
+        self, options: RedactOptions | None = None, cache_size: int = 256, keep: bool = True
+    ) -> None:
         self.redactor = Redactor(options)
+        self.keep = keep  # keep found plans in the store (pipeline.privacy.plans)
         self.cache_size = cache_size
         self._docs: OrderedDict[tuple[str, tuple[Any, ...]], DocRedaction] = OrderedDict()
         self._ids: tuple[tuple[Any, ...], dict[str, str]] | None = None
-        self.computed = 0  # plans found (not served from the cache), for tests and benchmarks
+        self.computed = 0  # plans found (neither kept nor cached), for tests and benchmarks
 
     def reveal(self, role: str, asked: bool) -> bool:
         """Whether to show originals: only an admin who asked."""
@@ -92,15 +88,13 @@ class WebPrivacy:
         if cached is not None:
             self._docs.move_to_end(key)
             return cached
-        rows = store.query("SELECT text, meta, date FROM documents WHERE id = ?", [doc_id])
-        if not rows:
+        got = plan_for(store, self.redactor, doc_id, keep=self.keep)
+        if got is None:
             return None
-        text, meta_raw, date = rows[0]
-        record = _record(store, doc_id, str(text or ""), _meta(meta_raw), date)
-        plan = sorted(self.redactor.plan(record))
+        record, plan, fresh = got
         new_text, offsets = apply(record["text"], plan)
         found = DocRedaction(self.shown_id(doc_id), plan, new_text, offsets)
-        self.computed += 1
+        self.computed += 1 if fresh else 0
         self._docs[key] = found
         while len(self._docs) > self.cache_size:
             self._docs.popitem(last=False)
@@ -223,14 +217,6 @@ def _version(store: CorpusStore) -> tuple[Any, ...]:
     from pipeline.web.views import corpus_version
 
     return corpus_version(store)
-
-
-def _record(store: CorpusStore, doc_id: str, text: str, meta: dict[str, Any], date: Any) -> dict[str, Any]:
-    """The fields the plan depends on, read as the document page reads them (same plan both ways)."""
-    rows = store.query('SELECT start, "end" FROM mentions WHERE doc_id = ? ORDER BY start, "end"', [doc_id])
-    if date and "date" not in meta:
-        meta = {**meta, "date": str(date)}
-    return {"id": doc_id, "text": text, "meta": meta, "entities": [{"start": s, "end": e} for s, e in rows]}
 
 
 def enable(app: FastAPI, options: RedactOptions | None = None) -> WebPrivacy:

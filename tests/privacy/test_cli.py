@@ -55,3 +55,19 @@ def test_evaluate_prints_a_table_per_type() -> None:
     assert result.exit_code == 0, result.output
     for label in ("PERSON", "OFFICER", "POSTCODE", "PHONE", "NI_NUMBER", "EMAIL", "REFERENCE", "VEHICLE_REG"):
         assert f"\n{label} " in result.output
+
+
+def test_plans_are_found_once(tmp_path: Path) -> None:
+    from pipeline.store import open_store
+
+    db = str(tmp_path / "corpus.db")
+    with open_store(db, create=True) as store:
+        assert store.index_records([{**RECORD, "meta": {}}]).failed == 0
+    first = RUNNER.invoke(app, ["privacy", "plans", "--db", db])
+    assert first.exit_code == 0, first.output
+    assert "1 plans found, 0 already kept (1 documents)" in first.output
+    again = RUNNER.invoke(app, ["privacy", "plans", "--db", db])
+    assert "0 plans found, 1 already kept" in again.output
+    with open_store(db) as store:
+        (plan,) = store.query("SELECT plan FROM privacy_plans")[0]
+    assert "Patel" not in plan and "Ahmed" not in plan and "Officer-1" in plan  # pseudonyms, no originals

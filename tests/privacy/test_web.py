@@ -205,3 +205,25 @@ def test_searching_for_a_name_is_refused_without_reveal(db: str) -> None:
             e.detail for e in entries(store, user="vic") if "personal data" in e.detail.get("error", "")
         ]
     assert [d.get("q") for d in refused] == ["told OR Hughes", "Shah", "Tariq"]  # newest first
+
+
+def test_plans_are_kept_in_the_store_until_the_document_changes(db: str) -> None:
+    first: list[WebPrivacy] = []
+    for client in _client(db, "vic", first):
+        client.get("/?q=DVPN")
+    assert first[0].computed == 2
+    again: list[WebPrivacy] = []
+    for client in _client(db, "vic", again):  # a restarted server reads the kept plans
+        html = client.get("/?q=DVPN").text
+        assert "Person-1" in html and not [g for g in GOLD if g in html]
+    assert again[0].computed == 0
+    changed = NAMED_TEXT.replace("Tariq Shah was told", "Mrs Shah was told")
+    entities = [_entity(changed, "DVPN", "DVPN", "used")]
+    record = {"id": NAMED_ID, "text": changed, "meta": {}, "signals": [], "entities": entities}
+    with open_store(db) as store:
+        assert store.index_records([record]).failed == 0
+    third: list[WebPrivacy] = []
+    for client in _client(db, "vic", third):
+        html = client.get("/?q=told").text
+        assert "Mrs Person-" in html and "Shah" not in html
+    assert third[0].computed == 1  # only the re-indexed document
