@@ -182,18 +182,25 @@ class StatusComponent:
                 else:
                     self.patterns.add(rule.key, [list(rule.pattern)])
         self._has_patterns = len(self.patterns) > 0
+        # statistics patterns decide plural order names only: skipped in sentences without one
+        self._singular_patterns = [(r, p) for r, p in self.key_patterns if not r.plural_only]
         self._matrix = self.ruleset.sets.get("matrix", frozenset())
         self._deciders = self.ruleset.sets.get("decider", frozenset())
         self._by_id = {self.nlp.vocab.strings.add(key): rule for key, rule in self.rules.items()}
 
     # -- matching ---------------------------------------------------------------------
-    def _matches(self, sent: Span, keys: TokenKeys | None = None) -> list[tuple[CueRule, int, int]]:
+    def _matches(
+        self, sent: Span, keys: TokenKeys | None = None, ents: Iterable[Span] = ()
+    ) -> list[tuple[CueRule, int, int]]:
         # PhraseMatcher gives doc offsets for a Span; Matcher gives offsets within the Span
         by_id = self._by_id
         found = [(by_id[m], s, e) for m, s, e in self.phrases(sent)]
         if self.key_patterns:
             words = keys.keys if keys is not None else [t.norm_ for t in sent]
-            found += find_all(self.key_patterns, words, sent.start)
+            plural = any(self._plural(ent) for ent in ents)
+            patterns = self.key_patterns if plural else self._singular_patterns
+            if patterns:
+                found += find_all(patterns, words, sent.start)
         if self._has_patterns:
             off = sent.start
             found += [(by_id[m], s + off, e + off) for m, s, e in self.patterns(sent)]
@@ -218,7 +225,8 @@ class StatusComponent:
         """
         doc = sent.doc
         keys = keys or TokenKeys(sent)
-        matches = self._matches(sent, keys)
+        ents = list(ents)
+        matches = self._matches(sent, keys, ents)
         for rule, s, _ in matches:
             if rule.role == "break" and s > keys.offset:  # a new clause starts here
                 keys.keys[s - keys.offset] = BREAK
