@@ -273,7 +273,20 @@ def add_routes(app: FastAPI, web: WebApp) -> None:
             if measure or q:
                 filters = Filters(measure=(measure,) if measure else (), status=(status,) if status else ())
                 result = search(store, q.strip(), filters, KWIC_SIZE, (page - 1) * KWIC_SIZE)
-                _refuse_personal_search(web, request, session.user.role, store, result)
+                try:
+                    _refuse_personal_search(web, request, session.user.role, store, result)
+                except UsageError as exc:
+                    audit.record(
+                        store,
+                        session.user.name,
+                        client_ip(request),
+                        "kwic",
+                        measure=measure,
+                        status=status,
+                        q=q,
+                        error=str(exc),
+                    )
+                    raise
                 anchors = views.mention_anchors(store, sorted({h.doc_id for h in result.hits}))
                 total = result.total
                 privacy, reveal = _privacy(web, request, session.user.role)
