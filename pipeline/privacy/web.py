@@ -13,6 +13,7 @@ same Person-N in a hit as on the document page, and no hit redacts a whole docum
 
 from __future__ import annotations
 
+import logging
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -22,6 +23,8 @@ from pipeline.privacy.pseudonym import DOC_ID_PREFIX, pseudonymous_id
 from pipeline.privacy.redact import RedactOptions, Redactor, apply_plan, can_reveal
 from pipeline.privacy.remap import OffsetMap, Replacement, apply
 
+log = logging.getLogger(__name__)
+
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
@@ -29,6 +32,8 @@ if TYPE_CHECKING:
     from pipeline.web.views import DocumentView
 
 WITHHELD = "(withheld)"
+TEXT_WITHHELD = "(text withheld: it could not be pseudonymised)"
+WITHHELD_LABEL = "WITHHELD"
 PERSONAL_QUERY = (
     "the search matches personal data (a name, number or address), which pseudonymised pages "
     "do not search: search for words of the case instead"
@@ -88,7 +93,11 @@ class WebPrivacy:
         if cached is not None:
             self._docs.move_to_end(key)
             return cached
-        got = plan_for(store, self.redactor, doc_id, keep=self.keep)
+        try:
+            got = plan_for(store, self.redactor, doc_id, keep=self.keep)
+        except Exception:  # fail closed: a document that cannot be pseudonymised shows no text
+            log.exception("could not pseudonymise document %s: its text is withheld", doc_id)
+            got = _withheld(store, doc_id)
         if got is None:
             return None
         record, plan, fresh = got
@@ -147,7 +156,7 @@ class WebPrivacy:
                 continue
             for s, e in hit.terms:
                 a, b = hit.start + s, hit.start + e
-                if any(r.start < b and a < r.end for r in red.plan):
+                if any(r.start < b and a < r.end and r.label != WITHHELD_LABEL for r in red.plan):
                     return True
         return False
 
@@ -193,7 +202,8 @@ class WebPrivacy:
                 sentences[i].page = old.number
             pages.append(page)
         facts = [(k, WITHHELD if k in PATH_KEYS else self._scrub(v)) for k, v in doc.facts]
-        meta = {k: WITHHELD if k in PATH_KEYS else v for k, v in out["meta"].items()}
+        failed = any(r.label == WITHHELD_LABEL for r in plan)
+        meta = {k: WITHHELD if k in PATH_KEYS or failed else v for k, v in out["meta"].items()}
         return replace(
             doc,
             id=self.shown_id(doc.id),
@@ -209,8 +219,20 @@ class WebPrivacy:
         """Fact values with found personal data pseudonymised."""
         from pipeline.privacy.text import redact_texts
 
-        texts, _ = redact_texts([value], self.redactor)
+        try:
+            texts, _ = redact_texts([value], self.redactor)
+        except Exception:  # fail closed, as for document text
+            return WITHHELD
         return texts[0]
+
+
+def _withheld(store: CorpusStore, doc_id: str) -> tuple[dict[str, Any], list[Replacement], bool] | None:
+    """A plan replacing the whole text, for a document the finder failed on (never kept)."""
+    rows = store.query("SELECT text FROM documents WHERE id = ?", [doc_id])
+    if not rows:
+        return None
+    text = str(rows[0][0] or "")
+    return {"id": doc_id, "text": text}, [Replacement(0, len(text), TEXT_WITHHELD, WITHHELD_LABEL)], True
 
 
 def _version(store: CorpusStore) -> tuple[Any, ...]:

@@ -69,10 +69,12 @@ def db(tmp_path: Path) -> str:
     return path
 
 
-def _client(db: str, user: str, privacy_out: list[WebPrivacy] | None = None) -> Iterator[TestClient]:
+def _client(
+    db: str, user: str, privacy_out: list[WebPrivacy] | None = None, finder: PersonalDataFinder | None = None
+) -> Iterator[TestClient]:
     app = create_app(db)
     privacy = enable(app)
-    privacy.redactor.finder = PersonalDataFinder(model_path=None)
+    privacy.redactor.finder = finder or PersonalDataFinder(model_path=None)
     if privacy_out is not None:
         privacy_out.append(privacy)
     with TestClient(app, base_url="http://127.0.0.1") as client:
@@ -227,3 +229,18 @@ def test_plans_are_kept_in_the_store_until_the_document_changes(db: str) -> None
         html = client.get("/?q=told").text
         assert "Mrs Person-" in html and "Shah" not in html
     assert third[0].computed == 1  # only the re-indexed document
+
+
+class _BrokenFinder(PersonalDataFinder):
+    def find(self, text: str, keep: object = None) -> list[object]:  # type: ignore[override]
+        raise RuntimeError("finder broke")
+
+
+def test_a_document_the_finder_fails_on_is_withheld_not_shown(db: str) -> None:
+    for client in _client(db, "vic", finder=_BrokenFinder(model_path=None)):
+        for url in ("/?q=DVPN", "/kwic?measure=DVPN", "/export.csv?q=DVPN", "/doc?id=case-7"):
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert not [g for g in GOLD if g in response.text], url
+        assert "could not be pseudonymised" in client.get("/?q=DVPN").text
+        assert "Tariq" not in client.get("/doc?id=" + NAMED_ID).text  # its metadata is withheld too
