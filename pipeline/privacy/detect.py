@@ -60,6 +60,9 @@ def _overlaps(span: PiiSpan, ranges: list[tuple[int, int]]) -> bool:
     return any(span.start < e and s < span.end for s, e in ranges)
 
 
+_EDGE_PUNCT = frozenset("\"'()[]{},;:!?\u201c\u201d\u2018\u2019")  # never part of a name at its edges
+
+
 class PersonalDataFinder:
     """Rules plus the name NER; `find` is safe to call on any text."""
 
@@ -80,7 +83,13 @@ class PersonalDataFinder:
                 continue
             if all(w.rstrip(".") in self.rules.not_names or w.isupper() for w in words):
                 continue
-            out.append(PiiSpan(ent.start_char, ent.end_char, "PERSON", "ner"))
+            start, end = ent.start_char, ent.end_char
+            while end > start and text[end - 1] in _EDGE_PUNCT:  # 'Patel"' -> 'Patel'
+                end -= 1
+            while start < end and text[start] in _EDGE_PUNCT:
+                start += 1
+            if end > start:
+                out.append(PiiSpan(start, end, "PERSON", "ner"))
         return out
 
     def find(self, text: str, keep: list[tuple[int, int]] | None = None) -> list[PiiSpan]:

@@ -93,7 +93,10 @@ def redact_corpus_report(report: CorpusReport, redactor: Redactor | None = None)
             for row, cell in zip(rows, cells, strict=True):
                 row[i] = cell
         tables[name] = dataclasses.replace(table, rows=rows, note=note)
-    coverage = dataclasses.replace(report.coverage, store=withhold_paths(report.coverage.store))
+    query = report.coverage.query
+    if query:  # the query is the user's own words, but it may name someone
+        query = redact_texts([query], redactor)[0][0]
+    coverage = dataclasses.replace(report.coverage, store=withhold_paths(report.coverage.store), query=query)
     return dataclasses.replace(report, coverage=coverage, tables=tables)
 
 

@@ -109,11 +109,13 @@ def test_report_tables_rewritten_without_touching_counts() -> None:
     table = Table("top_documents", "Top", ["doc_id", "signals"], [["Jo-Bloggs-1a2b3c4d", 3]])
     columns = ["status", "sources", "example_reason"]
     reasons = Table("ingest_manifest", "M", columns, [["failed", 2, r"C:\x\y.pdf"]])
-    report = CorpusReport(Coverage("/srv/Bloggs/corpus.db", "", Filters()), {"top_documents": table})
+    coverage = Coverage("/srv/Bloggs/corpus.db", '"served on DS Patel"', Filters())
+    report = CorpusReport(coverage, {"top_documents": table})
     report.add(reasons)
     out = redact_corpus_report(report)
     assert out.tables["top_documents"].rows == [[pseudonymous_id("Jo-Bloggs-1a2b3c4d"), 3]]
     assert out.tables["ingest_manifest"].rows == [["failed", 2, PATH_WITHHELD]]
     assert "Bloggs" not in out.coverage.store
+    assert out.coverage.query == '"served on DS Officer-1"'
     assert table.rows == [["Jo-Bloggs-1a2b3c4d", 3]]  # the input is left alone
     assert withhold_paths("no password given") == "no password given"
