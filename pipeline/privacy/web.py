@@ -14,6 +14,7 @@ same Person-N in a hit as on the document page, and no hit redacts a whole docum
 from __future__ import annotations
 
 import logging
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -61,7 +62,8 @@ class WebPrivacy:
         self.keep = keep  # keep found plans in the store (pipeline.privacy.plans)
         self.cache_size = cache_size
         self._docs: OrderedDict[tuple[str, tuple[Any, ...]], DocRedaction] = OrderedDict()
-        self._ids: tuple[tuple[Any, ...], dict[str, str]] | None = None
+        self._ids: tuple[tuple[Any, ...], dict[str, str]] | None = None  # replaced whole, never mutated
+        self._lock = threading.Lock()
         self.computed = 0  # plans found (neither kept nor cached), for tests and benchmarks
 
     def reveal(self, role: str, asked: bool) -> bool:
@@ -89,10 +91,11 @@ class WebPrivacy:
     ) -> DocRedaction | None:
         """The document's pseudonymisation, found once per corpus version (None: no such doc)."""
         key = (doc_id, version if version is not None else _version(store))
-        cached = self._docs.get(key)
-        if cached is not None:
-            self._docs.move_to_end(key)
-            return cached
+        with self._lock:  # routes run in a thread pool
+            cached = self._docs.get(key)
+            if cached is not None:
+                self._docs.move_to_end(key)
+                return cached
         try:
             got = plan_for(store, self.redactor, doc_id, keep=self.keep)
         except Exception:  # fail closed: a document that cannot be pseudonymised shows no text
@@ -103,10 +106,11 @@ class WebPrivacy:
         record, plan, fresh = got
         new_text, offsets = apply(record["text"], plan)
         found = DocRedaction(self.shown_id(doc_id), plan, new_text, offsets)
-        self.computed += 1 if fresh else 0
-        self._docs[key] = found
-        while len(self._docs) > self.cache_size:
-            self._docs.popitem(last=False)
+        with self._lock:
+            self.computed += 1 if fresh else 0
+            self._docs[key] = found
+            while len(self._docs) > self.cache_size:
+                self._docs.popitem(last=False)
         return found
 
     def result(self, store: CorpusStore, result: SearchResult) -> SearchResult:
