@@ -100,6 +100,15 @@ def _privacy(web: WebApp, request: Request, role: str) -> tuple[Any, bool]:
     return privacy, privacy.reveal(role, request.query_params.get("reveal") == "1")
 
 
+def _reveal_link(web: WebApp, request: Request, role: str) -> str:
+    """For an admin on a pseudonymised page: this page with ?reveal=1 (else '')."""
+    privacy, reveal = _privacy(web, request, role)
+    if privacy is None or reveal or not privacy.reveal(role, True):
+        return ""
+    query = [(k, v) for k, v in request.query_params.multi_items() if k != "reveal"] + [("reveal", "1")]
+    return request.url.path + "?" + urlencode(query)
+
+
 def _refuse_personal_search(web: WebApp, request: Request, role: str, store: Any, result: Any) -> None:
     """Under --redact, a UsageError when a matched word is personal data (unless revealing)."""
     privacy, reveal = _privacy(web, request, role)
@@ -160,6 +169,7 @@ def add_routes(app: FastAPI, web: WebApp) -> None:
                 extra=extra,
                 page=page,
                 pages_total=min(pages_total, MAX_PAGE),
+                reveal_link=_reveal_link(web, request, session.user.role),
             )
             return web.render("search.html", **_options(store, form), **context)
 
@@ -241,7 +251,12 @@ def add_routes(app: FastAPI, web: WebApp) -> None:
                 doc = privacy.document(doc, store)
             present = sorted({m["label"] for m in doc.mentions}, key=labels.measures().index)
             return web.render(
-                "document.html", session=session, doc=doc, present=present, describe=labels.describe
+                "document.html",
+                session=session,
+                doc=doc,
+                present=present,
+                describe=labels.describe,
+                reveal_link=_reveal_link(web, request, session.user.role),
             )
 
     @app.get("/dashboard", response_class=HTMLResponse)

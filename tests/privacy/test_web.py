@@ -89,6 +89,7 @@ def test_viewer_sees_pseudonyms_and_cannot_reveal(db: str) -> None:
     for client in _client(db, "vic"):
         for url in ("/doc?id=case-7", "/doc?id=case-7&reveal=1"):
             html = client.get(url).text
+            assert 'id="reveal"' not in html  # viewers are not offered originals
             assert (
                 "Hughes" not in html and "Tariq" not in html and "07700" not in html and "Acacia" not in html
             )
@@ -180,7 +181,8 @@ def test_viewer_reveal_is_ignored_everywhere(db: str) -> None:
 
 def test_admin_reveal_on_search_kwic_and_export_is_audited(db: str) -> None:
     for client in _client(db, "ada"):
-        assert "Tariq" not in client.get("/?q=told").text
+        page = client.get("/?q=told").text
+        assert "Tariq" not in page and 'href="/?q=told&amp;reveal=1"' in page  # the admin's way in
         assert "Tariq" in client.get("/?q=told&reveal=1").text
         assert "Okafor" in client.get("/kwic?q=Okafor&reveal=1").text
         csv = client.get("/export.csv?q=told&reveal=1").text
