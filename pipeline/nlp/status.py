@@ -246,6 +246,9 @@ class StatusComponent:
         off, norms = keys.offset, keys.keys
         verbs = [(s, e) for r, s, e in matches if r.role == "status" and norms[e - 1 - off] in self._matrix]
         header = header_end(keys)
+        header_free = not any(
+            ent.start < header for ent in ents
+        )  # "Discharge planning: ..." names no measure
         keys.irrealis = [span for r, ms, me in markers if (span := irrealis_span(keys, r, ms, me, doc))]
         out: list[Cue] = []
         for ent in ents:
@@ -272,7 +275,9 @@ class StatusComponent:
                 continue
             if rule.unless_sentence and words & rule.unless_sentence:
                 continue
-            if e <= header and rule.priority < 50:  # "Housing options: ..." labels the entry, decides nothing
+            if e <= header and (
+                rule.priority < 50 or (header_free and rule.status != "generic")
+            ):  # "Housing options: ..." labels the entry, decides nothing
                 continue
             status, priority, negated = rule.status, rule.priority, False
             negator = (
