@@ -54,10 +54,12 @@ def signals_cli(
     """
     from pipeline.train.train_signals import train_spacy
 
-    overrides: dict[str, Any] = {"corpora.train.markers": markers}
+    overrides: dict[str, Any] = {}
     if max_steps:
         overrides["training.max_steps"] = max_steps
-    _summary(train_spacy(out, _opts(data, n_generated, seed, gold, gold_weight), config, overrides))
+    opts = _opts(data, n_generated, seed, gold, gold_weight)
+    opts.markers = markers
+    _summary(train_spacy(out, opts, config, overrides))
 
 
 @train_app.command("baseline")

@@ -48,6 +48,7 @@ class SpacySignalModel:
         self.nlp = spacy.load(path)
         settings = read_settings(path)
         self.thresholds = {k: float(v) for k, v in settings.get("thresholds", {}).items()}
+        self.markers = bool(settings.get("markers"))
 
     def scores(self, texts: Sequence[str]) -> list[dict[str, float]]:
         return [dict(doc.cats) for doc in self.nlp.pipe(texts, batch_size=512)]
@@ -66,25 +67,31 @@ def load_model(path: Path | str) -> SignalModel:
 
 
 def choose_thresholds(scores: Sequence[Mapping[str, float]], gold: Sequence[Sequence[str]],
-                      grid: Sequence[float] | None = None) -> dict[str, float]:
-    """Per label, the threshold that maximises F1 on a validation set (0.5 when it has no positives)."""
-    grid = grid or [round(0.05 * i, 2) for i in range(1, 20)]
+                      grid: Sequence[float] | None = None, min_positives: int = 2) -> dict[str, float]:
+    """Per label, a threshold that maximises smoothed F1 on a validation set.
+
+    The grid is bounded (0.2-0.8 by default) so that a small validation set cannot pick an
+    extreme value; each grid point's F1 is averaged with its two neighbours (plateaus win
+    over spikes) and ties go to the value nearest 0.5. Labels with fewer than
+    `min_positives` positives keep 0.5.
+    """
+    grid = list(grid or [round(0.05 * i, 2) for i in range(4, 17)])
     out: dict[str, float] = {}
     for lab in labels.signals():
         pos = [lab in g for g in gold]
-        if not any(pos):
+        if sum(pos) < max(min_positives, 1):
             out[lab] = DEFAULT_THRESHOLD
             continue
-        best = (-1.0, 0.0, DEFAULT_THRESHOLD)
+        values = [s.get(lab, 0.0) for s in scores]
+        f1 = []
         for t in grid:
-            tp = sum(1 for s, p in zip(scores, pos, strict=True) if p and s.get(lab, 0.0) >= t)
-            fp = sum(1 for s, p in zip(scores, pos, strict=True) if not p and s.get(lab, 0.0) >= t)
+            tp = sum(1 for v, p in zip(values, pos, strict=True) if p and v >= t)
+            fp = sum(1 for v, p in zip(values, pos, strict=True) if not p and v >= t)
             fn = sum(pos) - tp
-            f = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
-            key = (f, -abs(t - 0.5), t)
-            if key[:2] > best[:2]:
-                best = key
-        out[lab] = best[2]
+            f1.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+        smooth = [sum(f1[max(i - 1, 0):i + 2]) / len(f1[max(i - 1, 0):i + 2]) for i in range(len(f1))]
+        best = max(range(len(grid)), key=lambda i: (round(smooth[i], 9), -abs(grid[i] - 0.5)))
+        out[lab] = grid[best]
     return out
 
 
@@ -104,6 +111,8 @@ def predict_records(model: SignalModel, records: Sequence[Mapping[str, Any]]) ->
     texts = [str(r.get("text", "")) for r in records]
     bounds = sentence_bounds(texts)
     flat = [t[s:e] for t, bs in zip(texts, bounds, strict=True) for s, e in bs]
+    if getattr(model, "markers", False):
+        flat = _with_markers(texts, bounds)
     preds = predict_sentences(model, flat)
     out, k = [], 0
     for rec, bs in zip(records, bounds, strict=True):
@@ -114,6 +123,20 @@ def predict_records(model: SignalModel, records: Sequence[Mapping[str, Any]]) ->
             k += 1
         out.append({"id": rec["id"], "text": rec.get("text", ""), "entities": list(rec.get("entities", [])),
                     "signals": sigs})
+    return out
+
+
+def _with_markers(texts: Sequence[str], bounds: Sequence[Sequence[tuple[int, int]]]) -> list[str]:
+    """Sentence texts led by the rule layer's mention markers (as `vawg_signals` sees them)."""
+    from pipeline.nlp.signal_text import marked_text
+    from pipeline.train.data import add_mentions
+
+    tagged = add_mentions([{"text": t, "entities": []} for t in texts])
+    out = []
+    for rec, bs in zip(tagged, bounds, strict=True):
+        for s, e in bs:
+            inside = [(m["label"], m["status"]) for m in rec["entities"] if m["start"] < e and m["end"] > s]
+            out.append(marked_text(rec["text"][s:e].strip(), inside))
     return out
 
 

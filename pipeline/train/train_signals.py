@@ -22,6 +22,7 @@ from typing import Any
 
 from pipeline import labels
 from pipeline.errors import UsageError, not_found
+from pipeline.nlp.signal_text import marked_text
 from pipeline.paths import CONFIGS
 from pipeline.train import data
 from pipeline.train.generate import generate
@@ -40,17 +41,23 @@ class DataOptions:
     gold_weight: int = 3
     extra: list[Path] = field(default_factory=list)
     validation: float = 0.1
+    markers: bool = False  # tag mentions with the rule layer so examples carry marker features
 
 
 def build_data(opts: DataOptions) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
     """Train and validation sentence examples, plus a summary of where they came from."""
-    examples = data.record_examples(generate(opts.n_generated, seed=opts.seed), "generated") \
+    def prepare(records: Any) -> list[dict[str, Any]]:
+        # markers must come from the rule layer, as at run time: hand-made entities are dropped
+        records = list(records)
+        return data.add_mentions([{**r, "entities": []} for r in records]) if opts.markers else records
+
+    examples = data.record_examples(prepare(generate(opts.n_generated, seed=opts.seed)), "generated") \
         if opts.n_generated else []
     gold_examples: list[dict[str, Any]] = []
     if opts.gold:
         from pipeline.train.splits import load_gold
 
-        gold_examples = data.record_examples(load_gold("train"), "gold-train")
+        gold_examples = data.record_examples(prepare(load_gold("train")), "gold-train")
     for path in opts.extra:
         if not path.exists():
             raise not_found(path)
@@ -64,7 +71,7 @@ def build_data(opts: DataOptions) -> tuple[list[dict[str, Any]], list[dict[str, 
     train = train + [{**r, "id": f"{r['id']}~{i}"} for i, r in enumerate(extra_gold)]
     summary = {
         "generated_records": opts.n_generated, "seed": opts.seed, "gold_train_sentences": len(gold_examples),
-        "gold_weight": opts.gold_weight, "extra": [str(p) for p in opts.extra],
+        "gold_weight": opts.gold_weight, "markers": opts.markers, "extra": [str(p) for p in opts.extra],
         "train_examples": len(train), "validation_examples": len(val),
         "train_label_counts": {lab: sum(lab in r["labels"] for r in train) for lab in labels.signals()},
     }
@@ -79,6 +86,20 @@ def _balance_gold(val: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return val
     times = max(1, round(len(other) / len(gold)))
     return other + [{**r, "id": f"{r['id']}~v{i}"} for i in range(times) for r in gold]
+
+
+def threshold_rows(val: list[dict[str, Any]], min_gold: int = 50) -> list[dict[str, Any]]:
+    """The rows thresholds are chosen on: the held-back gold-train sentences, once each.
+
+    Thresholds should fit real prose, not templates; when the validation set holds fewer
+    than `min_gold` gold sentences (small or gold-free runs) the whole set is used.
+    """
+    seen: dict[str, dict[str, Any]] = {}
+    for r in val:
+        if r.get("source") == "gold-train":
+            seen.setdefault(str(r["id"]).split("~v")[0], r)
+    gold = list(seen.values())
+    return gold if len(gold) >= min_gold else val
 
 
 def _write_corpus(folder: Path, train: list[dict[str, Any]], val: list[dict[str, Any]]) -> tuple[Path, Path]:
@@ -104,7 +125,7 @@ def train_spacy(out: Path, opts: DataOptions, config: Path = DEFAULT_CONFIG,
     try:
         tp, vp = _write_corpus(tmp / "corpus", train, val if val else train[:200])
         all_overrides = {"paths.train": str(tp), "paths.dev": str(vp), "system.seed": opts.seed,
-                         **(overrides or {})}
+                         **(overrides or {}), "corpora.train.markers": opts.markers}
         spacy_train(config, tmp / "training", use_gpu=-1, overrides=all_overrides)
         best = tmp / "training" / "model-best"
         card = out / "MODEL_CARD.md"
@@ -118,11 +139,12 @@ def train_spacy(out: Path, opts: DataOptions, config: Path = DEFAULT_CONFIG,
         if workdir is None:
             shutil.rmtree(tmp, ignore_errors=True)
     model = SpacySignalModel(out)
-    markers = bool((overrides or {}).get("corpora.train.markers", False))
-    val_rows = val or train[:200]
-    thresholds = choose_thresholds(model.scores([r["text"] for r in val_rows]),
-                                   [r["labels"] for r in val_rows])
+    markers = opts.markers
+    val_rows = threshold_rows(val or train[:200])
+    texts = [marked_text(r["text"], r.get("mentions") or []) if markers else r["text"] for r in val_rows]
+    thresholds = choose_thresholds(model.scores(texts), [r["labels"] for r in val_rows])
     settings = {"kind": "spacy", "thresholds": thresholds, "markers": markers, "labels": labels.signals()}
+    summary["threshold_examples"] = len(val_rows)
     (out / SETTINGS_FILE).write_text(json.dumps(settings, indent=1), encoding="utf-8")
     summary.update({"config": str(config), "overrides": overrides or {},
                     "seconds": round(time.time() - started, 1)})
@@ -154,7 +176,7 @@ def train_baseline(out: Path, opts: DataOptions, c: float = 4.0) -> dict[str, An
     started = time.time()
     train, val, summary = build_data(opts)
     model = BaselineModel.fit([r["text"] for r in train], [r["labels"] for r in train], c=c)
-    val_rows = val or train[:200]
+    val_rows = threshold_rows(val or train[:200])
     model.tune([r["text"] for r in val_rows], [r["labels"] for r in val_rows])
     summary["seconds"] = round(time.time() - started, 1)
     if out.exists():

@@ -68,6 +68,26 @@ def test_choose_thresholds_maximises_f1() -> None:
     assert t["NO_REFERRAL"] == 0.5  # no positives: the default
 
 
+def test_choose_thresholds_stays_in_bounds_and_needs_positives() -> None:
+    # one positive scored 0.99 and negatives up to 0.9: raw F1 would pick 0.95; the bound stops at 0.8
+    scores = [{"DELAY": 0.99, "NO_REFERRAL": 0.9}, {"DELAY": 0.9}, {"DELAY": 0.85}, {"DELAY": 0.1}]
+    gold = [["DELAY", "NO_REFERRAL"], ["DELAY"], [], []]
+    t = choose_thresholds(scores, gold)
+    assert 0.2 <= min(t.values()) and max(t.values()) <= 0.8
+    assert t["NO_REFERRAL"] == 0.5  # a single positive is too few to move the threshold
+
+
+def test_threshold_rows_are_held_back_gold_once_each() -> None:
+    from pipeline.train.train_signals import threshold_rows
+
+    gen = [{"id": f"g{i}", "text": "x", "labels": [], "source": "generated"} for i in range(100)]
+    gold = [{"id": f"h{i}~v{k}", "text": "y", "labels": [], "source": "gold-train"}
+            for i in range(60) for k in range(3)]
+    rows = threshold_rows(gen + gold)
+    assert len(rows) == 60 and {r["source"] for r in rows} == {"gold-train"}
+    assert threshold_rows(gen + gold[:30]) == gen + gold[:30]  # too little gold: the whole set
+
+
 def test_score_signals_counts_record_sets() -> None:
     gold = [{"id": "1", "signals": [{"label": "DELAY"}]}, {"id": "2", "signals": []}]
     pred = [{"id": "1", "signals": [{"label": "DELAY"}, {"label": "DELAY"}]},
