@@ -119,6 +119,7 @@ class SignalClassifier:
         return out
 
     def _annotate(self, docs: list[Doc]) -> None:
+        self._ensure_model()  # before the texts are built: the settings say whether to add markers
         per_doc = [self._sentences(doc) for doc in docs]
         texts = [self._text_for(s) for sents in per_doc for s in sents]
         scores = self.score_texts(texts)

@@ -104,3 +104,23 @@ def test_fixed_threshold_overrides_stored_ones(tiny_model: Path) -> None:
     comp = SignalClassifier(spacy.blank("en"), "s", str(tiny_model), threshold=0.0)
     assert set(comp.thresholds.values()) == {0.0}
     assert len(comp.thresholds) == len(labels.signals())
+
+
+def test_markers_reach_the_model_from_the_first_batch(tiny_model: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from spacy.tokens import Span
+
+    folder = tmp_path / "marked"
+    shutil.copytree(tiny_model, folder)
+    settings = json.loads((folder / "signals.json").read_text())
+    (folder / "signals.json").write_text(json.dumps({**settings, "markers": True}))
+    comp = _nlp(folder).get_pipe("vawg_signals")
+    seen: list[str] = []
+    score_texts = comp.score_texts
+    comp.score_texts = lambda texts: seen.extend(texts) or score_texts(texts)  # type: ignore[method-assign]
+    doc = spacy.blank("en").make_doc("Bail lapsed yesterday.")
+    doc.ents = [Span(doc, 0, 1, label="BAIL")]
+    doc.ents[0]._.status = "ended"
+    list(comp.pipe([doc]))
+    assert seen == ["[BAIL:ended] Bail lapsed yesterday."]
