@@ -50,7 +50,8 @@ def signals_cli(
 ) -> None:
     """Train the spaCy signal classifier (wraps `spacy train`), pick thresholds, write a model folder.
 
-    Example: vawg train signals --n-generated 20000 --seed 0 --out models/signals
+    Example (the shipped model): vawg train signals --markers --n-generated 20000 --seed 0
+    --gold-weight 5 --out models/signals
     """
     from pipeline.train.train_signals import train_spacy
 
