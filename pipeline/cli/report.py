@@ -8,7 +8,16 @@ from typing import Annotated
 
 import typer
 
-from pipeline.store import Filters
+from pipeline.cli.common import (
+    DateFromOpt,
+    DateToOpt,
+    DocTypeOpt,
+    ForceOpt,
+    MeasureOpt,
+    SignalOpt,
+    StatusOpt,
+    make_filters,
+)
 
 
 def _progress(message: str) -> None:
@@ -30,21 +39,13 @@ def report_cli(
             "--doc", help="Write this document's chronology instead (repeat for a case's documents)."
         ),
     ] = None,
-    measure: Annotated[list[str] | None, typer.Option("--measure", help="Measure code (repeatable).")] = None,
-    status: Annotated[list[str] | None, typer.Option("--status", help="Status of that mention.")] = None,
-    signal: Annotated[list[str] | None, typer.Option("--signal", help="Signal code on a sentence.")] = None,
-    force: Annotated[
-        list[str] | None, typer.Option("--force", help="Police force (from record meta).")
-    ] = None,
-    date_from: Annotated[
-        str | None, typer.Option("--from", help="Documents dated on or after YYYY-MM-DD.")
-    ] = None,
-    date_to: Annotated[
-        str | None, typer.Option("--to", help="Documents dated on or before YYYY-MM-DD.")
-    ] = None,
-    doc_type: Annotated[
-        list[str] | None, typer.Option("--type", help="Document type (from record meta).")
-    ] = None,
+    measure: MeasureOpt = None,
+    status: StatusOpt = None,
+    signal: SignalOpt = None,
+    force: ForceOpt = None,
+    date_from: DateFromOpt = None,
+    date_to: DateToOpt = None,
+    doc_type: DocTypeOpt = None,
     top: Annotated[
         int, typer.Option("--top", min=1, max=10_000, help="Rows in the top-documents table.")
     ] = 20,
@@ -94,15 +95,7 @@ def report_cli(
         typer.echo(f"chronology of {chron.doc_id}: {counts} ({dated} dated)")
         typer.echo(f"wrote {out / 'index.html'} and {out / 'chronology.csv'}")
         return
-    filters = Filters(
-        measure=tuple(measure or ()),
-        status=tuple(status or ()),
-        signal=tuple(signal or ()),
-        force=tuple(force or ()),
-        date_from=date_from,
-        date_to=date_to,
-        doc_type=tuple(doc_type or ()),
-    )
+    filters = make_filters(measure, status, signal, force, date_from, date_to, doc_type)
     if redact or key_file is not None:
         from pipeline.privacy.redact import RedactOptions
         from pipeline.privacy.text import report_corpus_redacted

@@ -11,6 +11,16 @@ from typing import Annotated, Any
 
 import typer
 
+from pipeline.cli.common import (
+    DateFromOpt,
+    DateToOpt,
+    DocTypeOpt,
+    ForceOpt,
+    MeasureOpt,
+    SignalOpt,
+    StatusOpt,
+    make_filters,
+)
 from pipeline.store import Facets, Filters, SearchResult, facets, kwic, open_store, search
 
 
@@ -133,25 +143,13 @@ def search_cli(
         ),
     ] = "",
     db: Annotated[str, typer.Option("--db", help="Store: a file path or postgresql://...")] = "corpus.db",
-    measure: Annotated[
-        list[str] | None, typer.Option("--measure", help="Measure code, e.g. DVPO (repeatable).")
-    ] = None,
-    status: Annotated[
-        list[str] | None, typer.Option("--status", help="Status of that mention, e.g. breached.")
-    ] = None,
-    signal: Annotated[list[str] | None, typer.Option("--signal", help="Signal code on the sentence.")] = None,
-    force: Annotated[
-        list[str] | None, typer.Option("--force", help="Police force (from record meta).")
-    ] = None,
-    date_from: Annotated[
-        str | None, typer.Option("--from", help="Documents dated on or after YYYY-MM-DD.")
-    ] = None,
-    date_to: Annotated[
-        str | None, typer.Option("--to", help="Documents dated on or before YYYY-MM-DD.")
-    ] = None,
-    doc_type: Annotated[
-        list[str] | None, typer.Option("--type", help="Document type (from record meta).")
-    ] = None,
+    measure: MeasureOpt = None,
+    status: StatusOpt = None,
+    signal: SignalOpt = None,
+    force: ForceOpt = None,
+    date_from: DateFromOpt = None,
+    date_to: DateToOpt = None,
+    doc_type: DocTypeOpt = None,
     doc: Annotated[list[str] | None, typer.Option("--doc", help="Document id (repeatable).")] = None,
     as_kwic: Annotated[
         bool, typer.Option("--kwic", help="Keyword-in-context lines aligned on the match.")
@@ -176,16 +174,7 @@ def search_cli(
     Example: vawg search 'breach* NOT "no further action"' --db corpus.db --measure DVPO
     --status breached --signal BREACH_NOT_ACTIONED --force Kent --from 2022-01-01 --to 2023-12-31
     """
-    filters = Filters(
-        measure=tuple(measure or ()),
-        status=tuple(status or ()),
-        signal=tuple(signal or ()),
-        force=tuple(force or ()),
-        date_from=date_from,
-        date_to=date_to,
-        doc_type=tuple(doc_type or ()),
-        doc_id=tuple(doc or ()),
-    )
+    filters = make_filters(measure, status, signal, force, date_from, date_to, doc_type, doc)
     result, counts = run_search(db, query, filters, limit, offset, with_facets)
     if fmt is Format.json:
         text = render_json(result, counts, as_kwic)
