@@ -32,6 +32,7 @@ GRANT_VERBS = frozenset(
     {"make", "made", "grant", "granted", "issue", "issued", "authorise", "authorised", "authorize"}
     | {"authorized", "approve", "approved", "impose", "imposed"}
 )
+PRESUPPOSING = frozenset({"why", "how come"})
 QUESTION_BREAKS = frozenset({"-", ";", ":", "so", "!", NEWLINE})
 CLAUSE_END = frozenset({",", ";", ":", NEWLINE, ".", "?", "!", "-", "then", "so", "but", "and"})
 HEADER_WORDS = 3
@@ -175,4 +176,7 @@ def question(keys: TokenKeys, ent: Span) -> bool:
     after = [k for k in keys.between(ent.end, keys.offset + len(keys.keys)) if k not in (" ", NEWLINE)]
     if "?" not in after:
         return False
+    before = [k for k in keys.between(keys.offset, ent.start) if k not in (" ", NEWLINE)]
+    if any(k in PRESUPPOSING for k in before[-8:]):
+        return False  # "why was he RUI'd?" asks about something done
     return not any(k in QUESTION_BREAKS for k in after[: after.index("?") + 2])
