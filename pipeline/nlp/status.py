@@ -59,6 +59,7 @@ from pipeline.nlp.status_clauses import (
     OUTCOMES,
     Cue,
     TokenKeys,
+    definitional_subject,
     header_end,
     irrealis_span,
     mark_anaphor,
@@ -82,7 +83,8 @@ from pipeline.nlp.status_rules import (  # noqa: F401  (parse_rules, read_rules:
 )
 
 VERB_SCOPE = 3
-ADJACENT_BONUS = 10  # a case verb right after the mention ("DVPN extended") binds tighter
+ADJACENT_BONUS = 10
+DEFINITION_PRIORITY = 88  # "A DVPN is authorised by..." outranks case verbs, not law cues  # a case verb right after the mention ("DVPN extended") binds tighter
 VERB_TERMINATORS = frozenset({"and", ",", "then", "-", "&", "or", "/", "for"})
 DEFAULT_RULES = "configs/status_rules.jsonl"
 RULES_FILE = "status_rules.jsonl"
@@ -453,6 +455,8 @@ class StatusComponent:
     def status_of(self, ent: Span, cue: Cue | None, keys: TokenKeys) -> str:
         """The status `cue` gives `ent` (or its default); a plain case verb or no cue in a
         question ("can you chase the MARAC referral?") is only an intention: considered."""
+        if (cue is None or cue.priority < DEFINITION_PRIORITY) and definitional_subject(keys, ent):
+            return "generic"
         status = cue.status if cue else self.default_status(ent, keys)
         if status == "used" and (cue is None or cue.priority < 50) and question(keys, ent):
             return "considered"

@@ -180,3 +180,26 @@ def question(keys: TokenKeys, ent: Span) -> bool:
     if any(k in PRESUPPOSING for k in before[-8:]):
         return False  # "why was he RUI'd?" asks about something done
     return not any(k in QUESTION_BREAKS for k in after[: after.index("?") + 2])
+
+
+ARTICLES = frozenset({"a", "an"})
+DEFINING_VERBS = frozenset({
+    "is", "are", "can", "cannot", "may", "must", "lasts", "last", "allows", "requires", "bars",
+    "prevents", "prohibits", "gives", "does", "will", "protects", "needs", "sits", "runs",
+})
+NOT_DEFINING_AFTER = frozenset({"being", "now", "still", "in", "due", "already", "to", "currently", "not"})
+SUBJECT_OPENERS = frozenset({":", "-", "note", "box"})
+
+
+def definitional_subject(keys: TokenKeys, ent: Span) -> bool:
+    """True for "A DVPN is authorised by a superintendent", "An SPO can last...": the mention,
+    led by an indefinite article opening the sentence, is the subject of a present-tense verb."""
+    before = [k for k in keys.between(keys.offset, ent.start) if k not in (" ", NEWLINE)]
+    if not before or before[-1] not in ARTICLES:
+        return False
+    if len(before) > 1 and before[-2] not in SUBJECT_OPENERS:
+        return False
+    after = [k for k in keys.between(ent.end, keys.offset + len(keys.keys)) if k not in (" ", NEWLINE)]
+    if not after or after[0] not in DEFINING_VERBS:
+        return False
+    return len(after) < 2 or after[1] not in NOT_DEFINING_AFTER
