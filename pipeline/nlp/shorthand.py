@@ -7,7 +7,11 @@ so "bail conds" finds the pattern "bail conditions". The text is never rewritten
 `token.norm_` changes, and every offset still points into the original string.
 
 Norms are set on the vocabulary's lexemes (for the lower, upper and title casings of a
-case-insensitive entry), so the component costs nothing per token at run time.
+case-insensitive entry), so the table costs nothing per token at run time.
+
+Scanned pages read by OCR confuse letters with digits: "0rder", "C0URT", "DlSMISSED". The
+first time a word is seen, `ocr_repair` gives such a word the norm of its repaired spelling
+(then looked up in the table too); words already seen cost one set lookup.
 """
 
 from __future__ import annotations
@@ -25,6 +29,23 @@ from pipeline.nlp._data import read_rows, resolve, write_rows
 TABLE_FILE = "shorthand.jsonl"
 
 
+def ocr_repair(text: str) -> str | None:
+    """The lower-cased word an OCR-damaged token stands for, or None if it looks undamaged.
+
+    Two safe confusions: a zero among letters is the letter O ("0rder", "SECTl0N"), and a
+    lower-case l inside a capitalised word is the letter I ("PRlNT", "DlSMISSED")."""
+    if len(text) < 2 or not any(c.isalpha() for c in text):
+        return None
+    letters = [c for c in text if c.isalpha()]
+    fixed = text
+    if "0" in text and all(c.isalpha() or c in "0'-" for c in text) and len(letters) >= 1:
+        fixed = fixed.replace("0", "o")
+    upper = sum(c.isupper() for c in letters)
+    if "l" in fixed and upper >= 2 and all(c.isupper() or c == "l" for c in letters if c.isalpha()):
+        fixed = fixed.replace("l", "I")
+    return fixed.lower() if fixed != text else None
+
+
 class ShorthandNormalizer:
     """Sets lexeme norms from a shorthand table; `__call__` passes the Doc through."""
 
@@ -32,6 +53,8 @@ class ShorthandNormalizer:
         self.nlp = nlp
         self.name = name
         self.rows: list[dict[str, Any]] = []
+        self._norms: dict[str, str] = {}
+        self._seen: set[int] = set()
         path = resolve(table_path)
         if path is not None and path.exists():
             self.add(read_rows(path))
@@ -40,6 +63,7 @@ class ShorthandNormalizer:
         """Add table rows and apply their norms to the vocabulary."""
         for row in rows:
             text, norm = str(row["text"]), str(row["norm"]).lower()
+            self._norms[text.lower()] = norm
             self.rows.append({"text": text, "norm": norm, "case_sensitive": bool(row.get("case_sensitive"))})
             forms = {text} if row.get("case_sensitive") else {text, text.lower(), text.upper(), text.title()}
             for form in forms:
@@ -50,6 +74,15 @@ class ShorthandNormalizer:
         return {r["text"]: r["norm"] for r in self.rows}
 
     def __call__(self, doc: Doc) -> Doc:
+        seen, vocab = self._seen, self.nlp.vocab
+        for token in doc:
+            orth = token.orth
+            if orth in seen:
+                continue
+            seen.add(orth)
+            repaired = ocr_repair(token.text)
+            if repaired is not None:
+                vocab[token.text].norm_ = self._norms.get(repaired, repaired)
         return doc
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:

@@ -30,7 +30,7 @@ ANAPHOR_GAP = frozenset(
 )
 GRANT_VERBS = frozenset(
     {"make", "made", "grant", "granted", "issue", "issued", "authorise", "authorised", "authorize"}
-    | {"authorized", "approve", "approved", "impose", "imposed"}
+    | {"authorized", "approve", "approved", "impose", "imposed", "disclose", "accept", "accepted"}
 )
 PRESUPPOSING = frozenset({"why", "how come"})
 QUESTION_BREAKS = frozenset({"-", ";", ":", "so", "!", NEWLINE})
