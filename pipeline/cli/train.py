@@ -1,4 +1,4 @@
-"""`vawg train`: retrain the signal classifier and its baseline, weak-label text, compare models."""
+"""`vawg train`: retrain the signal classifier, its baseline and the status back-up; weak-label; compare."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import typer
 
 from pipeline.errors import UsageError, not_found
 
-train_app = typer.Typer(help="Train and compare the signal classifiers.", no_args_is_help=True)
+train_app = typer.Typer(help="Train and compare the signal and status classifiers.", no_args_is_help=True)
 
 DataOpt = Annotated[list[Path] | None, typer.Option("--data", help="Extra records or examples (JSONL).")]
 NGenOpt = Annotated[int, typer.Option("--n-generated", help="Generated records to add (0 for none).")]
@@ -79,6 +79,36 @@ def baseline_cli(
     from pipeline.train.train_signals import train_baseline
 
     _summary(train_baseline(out, _opts(data, n_generated, seed, gold, gold_weight)))
+
+
+@train_app.command("status")
+def status_cli(
+    out: Annotated[Path, typer.Option("--out", help="Model folder to write.")] = Path("models/status"),
+    data: Annotated[list[Path] | None, typer.Option("--data", help="Extra gold (.md or JSONL).")] = None,
+    n_generated: NGenOpt = 8000,
+    seed: SeedOpt = 0,
+    gold: GoldOpt = True,
+    gold_weight: Annotated[int, typer.Option("--gold-weight", help="Repeats of each gold mention.")] = 2,
+    epochs: Annotated[int, typer.Option("--epochs", help="Passes over the training mentions.")] = 8,
+    threshold: Annotated[float, typer.Option("--threshold", help="Probability to override the rules.")] = 0.5,
+) -> None:
+    """Train the status back-up classifier that may override the status rules (vawg_status_model).
+
+    Example (the shipped model): vawg train status --n-generated 8000 --seed 0 --gold-weight 2
+    --threshold 0.5 --out models/status
+    """
+    from pipeline.train.train_status import StatusTrainOptions, train_status
+
+    if n_generated < 0 or gold_weight < 1 or epochs < 1 or not 0 < threshold <= 1:
+        raise UsageError("--n-generated >= 0, --gold-weight >= 1, --epochs >= 1, 0 < --threshold <= 1")
+    opts = StatusTrainOptions(n_generated=n_generated, seed=seed, gold=gold, gold_weight=gold_weight,
+                              epochs=epochs, threshold=threshold, extra=list(data or []))
+    summary = train_status(out, opts)
+    typer.echo(f"model written to {summary['out']} ({summary['hand_mentions']} gold mentions x{gold_weight}, "
+               f"{summary['generated_mentions']} generated, {summary['seconds']} s)")
+    typer.echo("rules agree with generated labels on "
+               f"{summary['rules_agree_on_generated']}; status counts: "
+               + ", ".join(f"{k}={v}" for k, v in sorted(summary["status_counts"].items())))
 
 
 def weak_label_file(path: Path, out: Path | None, mentions: bool = True) -> tuple[str, int]:

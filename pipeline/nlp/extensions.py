@@ -11,6 +11,8 @@ def register() -> None:
         Span.set_extension("status", default=None)
     if not Span.has_extension("status_cue"):
         Span.set_extension("status_cue", default=None)
+    if not Span.has_extension("status_by"):
+        Span.set_extension("status_by", default=None)  # "rules" or "model": who set the status
     if not Doc.has_extension("source_id"):
         Doc.set_extension("source_id", default=None)
 

@@ -25,12 +25,7 @@ _cache: dict[str, Language] = {}
 
 def _register_components() -> None:
     """Import the component modules so their factories exist even without the entry points."""
-    from pipeline.nlp import mentions, sentences, shorthand  # noqa: F401
-
-    try:
-        from pipeline.nlp import status  # noqa: F401
-    except ImportError:  # pragma: no cover - only while the status component is missing
-        pass
+    from pipeline.nlp import mentions, sentences, shorthand, status, status_model  # noqa: F401  # noqa: F401
 
 
 def build_pipeline(config_path: str | Path = DEFAULT_CONFIG, components: list[str] | None = None) -> Language:

@@ -83,8 +83,8 @@ from pipeline.nlp.status_rules import (  # noqa: F401  (parse_rules, read_rules:
 )
 
 VERB_SCOPE = 3
-ADJACENT_BONUS = 10
-DEFINITION_PRIORITY = 88  # "A DVPN is authorised by..." outranks case verbs, not law cues  # a case verb right after the mention ("DVPN extended") binds tighter
+ADJACENT_BONUS = 10  # a case verb right after the mention ("DVPN extended") binds tighter
+DEFINITION_PRIORITY = 88  # "A DVPN is authorised by..." outranks case verbs, not law cues
 VERB_TERMINATORS = frozenset({"and", ",", "then", "-", "&", "or", "/", "for"})
 DEFAULT_RULES = "configs/status_rules.jsonl"
 RULES_FILE = "status_rules.jsonl"

@@ -169,8 +169,8 @@ def mark_anaphor(cue: Cue, keys: TokenKeys, anaphors: list[tuple[CueRule, int, i
             return
     if cue.status == "used":
         return
-    for rule, s, e in anaphors:
-        if s == cue.end and rule.requires_label or (s == cue.end and keys.keys[s - keys.offset] == "it"):
+    for rule, s, _ in anaphors:
+        if s == cue.end and (rule.requires_label or keys.keys[s - keys.offset] == "it"):
             # "the superintendent declined to authorise it", "the bench refused the application"
             cue.anaphor, cue.anaphor_labels = s, rule.requires_label
             return

@@ -12,26 +12,31 @@ from __future__ import annotations
 
 import argparse
 import copy
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
+from spacy.tokens import Doc, Span
 
 from pipeline.records import read_jsonl
 from pipeline.train.evaluate import evaluate, format_table
 
 MENTIONS = "vawg_mentions"
 STATUS = "vawg_status"
+MODEL = "vawg_status_model"
 
 
-def status_with_gold_mentions(nlp: Language, gold: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Copies of the gold records whose entity statuses come from the status component."""
-    before = [name for name in nlp.pipe_names if name not in (MENTIONS, STATUS) and "signal" not in name]
-    status = nlp.get_pipe(STATUS)
-    out = []
+def gold_mention_docs(
+    nlp: Language, gold: Iterable[dict[str, Any]], with_model: bool = True
+) -> Iterator[tuple[dict[str, Any], Doc, list[Span | None]]]:
+    """Each gold record with its Doc: pipeline up to the mentions, gold mentions set as
+    `doc.ents`, then the status rules (and the status model if `with_model` and present).
+    The spans list is parallel to the record's entities (None where a span will not align)."""
+    skip = (MENTIONS, STATUS, MODEL)
+    before = [name for name in nlp.pipe_names if name not in skip and "signal" not in name]
+    after = [STATUS] + ([MODEL] if with_model and MODEL in nlp.pipe_names else [])
     for record in gold:
-        pred = copy.deepcopy(record)
         doc = nlp.make_doc(record["text"])
         for name in before:
             doc = nlp.get_pipe(name)(doc)
@@ -40,7 +45,16 @@ def status_with_gold_mentions(nlp: Language, gold: Iterable[dict[str, Any]]) -> 
             for e in record["entities"]
         ]
         doc.ents = [s for s in spans if s is not None]
-        doc = status(doc)
+        for name in after:
+            doc = nlp.get_pipe(name)(doc)
+        yield record, doc, spans
+
+
+def status_with_gold_mentions(nlp: Language, gold: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Copies of the gold records whose entity statuses come from the status component(s)."""
+    out = []
+    for record, doc, spans in gold_mention_docs(nlp, gold):
+        pred = copy.deepcopy(record)
         by_start = {ent.start_char: ent._.status for ent in doc.ents}
         for ent, span in zip(pred["entities"], spans, strict=True):
             ent["status"] = by_start.get(span.start_char) if span is not None else None

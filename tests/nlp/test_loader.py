@@ -45,10 +45,10 @@ def test_build_pipeline_lists_components_in_order() -> None:
     assert nlp.pipe_names == ["vawg_shorthand", "vawg_mentions"]
 
 
-def test_default_config_names_all_four_components() -> None:
+def test_default_config_names_every_component() -> None:
     cfg = load_config(Path(__file__).resolve().parents[2] / "configs" / "pipeline.cfg", interpolate=False)
     assert cfg["nlp"]["pipeline"] == ["vawg_shorthand", "vawg_sentences", "vawg_mentions", "vawg_status",
-                                      "vawg_signals"]
+                                      "vawg_status_model", "vawg_signals"]
 
 
 def test_missing_model_is_a_usage_error(tmp_path: Path) -> None:
@@ -61,7 +61,7 @@ def test_full_default_pipeline_round_trip_keeps_statuses(tmp_path: Path) -> None
 
     nlp = pipeline.load()
     assert nlp.pipe_names == ["vawg_shorthand", "vawg_sentences", "vawg_mentions", "vawg_status",
-                              "vawg_signals"]
+                              "vawg_status_model", "vawg_signals"]
     assert pipeline.load() is nlp  # cached per process
     text = "Susp RUI'd, no bail conds considered. DVPO refused by the bench. A DVPN can last 48 hours."
     before = [(e.start_char, e.end_char, e.label_, e._.status) for e in nlp(text).ents]

@@ -1,0 +1,141 @@
+"""Trained back-up for the status rules (`vawg_status_model`): a 7-class spaCy `textcat`.
+
+It runs after `vawg_status`. For each mention it reads the marked sentence plus the rule's
+status and cue (`status_text`) and, where its top class differs from the rule's and its
+probability reaches the threshold stored with the model, it replaces the status
+(`ent._.status_by` becomes "model"; otherwise "rules"). The model folder is written by
+`vawg train status` (`models/status/` by default). Without it the component warns once and
+leaves the rules' statuses alone.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import minibatch
+
+from pipeline.nlp import extensions  # noqa: F401
+from pipeline.nlp.status_text import status_text
+from pipeline.paths import PROJECT_ROOT
+
+SETTINGS_FILE = "status_model.json"
+MODEL_DIR = "model"
+DEFAULT_THRESHOLD = 0.5
+
+
+def _textcat(model: Language) -> Any:
+    """The nested model's `textcat` pipe."""
+    return model.get_pipe("textcat")
+
+
+def _resolve(path: str | Path) -> Path:
+    p = Path(path)
+    return p if p.is_absolute() or p.exists() else PROJECT_ROOT / p
+
+
+class StatusModel:
+    """Overrides rule statuses where the nested classifier is confident and disagrees."""
+
+    def __init__(self, nlp: Language, name: str, model_path: str, batch_size: int = 256,
+                 threshold: float | None = None) -> None:
+        self.name = name
+        self.model_path = model_path
+        self.batch_size = batch_size
+        self.threshold_override = threshold
+        self._model: Language | None = None
+        self._settings: dict[str, Any] = {}
+        self._tried = False
+
+    def _load_from(self, folder: Path) -> bool:
+        if not (folder / "config.cfg").is_file():
+            return False
+        self._model = spacy.load(folder)
+        settings = folder / SETTINGS_FILE
+        self._settings = json.loads(settings.read_text(encoding="utf-8")) if settings.is_file() else {}
+        return True
+
+    def _ensure_model(self) -> Language | None:
+        if self._model is None and not self._tried:
+            self._tried = True
+            if not self._load_from(_resolve(self.model_path)):
+                warnings.warn(f"vawg_status_model: no status model at {self.model_path!r}; "
+                              "statuses come from the rules alone", stacklevel=2)
+        return self._model
+
+    @property
+    def threshold(self) -> float:
+        if self.threshold_override is not None:
+            return self.threshold_override
+        self._ensure_model()
+        return float(self._settings.get("threshold", DEFAULT_THRESHOLD))
+
+    @property
+    def labels(self) -> list[str]:
+        """Labels of the loaded model (spaCy reads this when it builds meta: it must not load)."""
+        return list(_textcat(self._model).labels) if self._model is not None else []
+
+    def scores(self, texts: list[str]) -> list[dict[str, float]]:
+        """Class probabilities for `status_text` strings (empty dicts without a model)."""
+        model = self._ensure_model()
+        if model is None or not texts:
+            return [{} for _ in texts]
+        textcat = _textcat(model)
+        labels = list(textcat.labels)
+        out: list[dict[str, float]] = []
+        for chunk in minibatch(texts, size=self.batch_size):
+            rows = textcat.model.ops.to_numpy(textcat.predict([model.make_doc(t) for t in chunk]))
+            out.extend({lab: float(row[i]) for i, lab in enumerate(labels)} for row in rows)
+        return out
+
+    def __call__(self, doc: Doc) -> Doc:
+        self._annotate([doc])
+        return doc
+
+    def pipe(self, stream: Iterable[Doc], batch_size: int | None = None) -> Iterator[Doc]:
+        for batch in minibatch(stream, size=batch_size or self.batch_size):
+            self._annotate(batch)
+            yield from batch
+
+    def _annotate(self, docs: list[Doc]) -> None:
+        ents: list[Span] = [e for doc in docs for e in doc.ents if e._.status is not None]
+        for ent in ents:
+            ent._.status_by = "rules"
+        if not ents or self._ensure_model() is None:
+            return
+        threshold = self.threshold
+        for ent, scores in zip(ents, self.scores([status_text(e) for e in ents]), strict=True):
+            best = max(scores, key=scores.__getitem__)
+            if best != ent._.status and scores[best] >= threshold:
+                ent._.status = best
+                ent._.status_by = "model"
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        folder = Path(path)
+        folder.mkdir(parents=True, exist_ok=True)
+        model = self._ensure_model()
+        if model is not None:
+            model.to_disk(folder / MODEL_DIR)
+            settings = json.dumps(self._settings, indent=1)
+            (folder / MODEL_DIR / SETTINGS_FILE).write_text(settings, encoding="utf-8")
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> StatusModel:
+        if self._load_from(Path(path) / MODEL_DIR):
+            self._tried = True
+        return self
+
+
+@Language.factory(
+    "vawg_status_model",
+    default_config={"model_path": "models/status", "batch_size": 256, "threshold": None},
+)
+def make_status_model(nlp: Language, name: str, model_path: str, batch_size: int,
+                      threshold: float | None) -> StatusModel:
+    """Factory for `vawg_status_model`: `model_path` is a folder written by `vawg train status`."""
+    return StatusModel(nlp, name, model_path, batch_size, threshold)

@@ -1,0 +1,139 @@
+"""Train the status back-up classifier (`vawg_status_model`, see `pipeline/nlp/status_model.py`).
+
+Examples are gold mentions of the gold `train` split (never `heldout`), optional extra records
+and generated records (`pipeline/train/generate.py`). Each mention runs through the status
+rules first; the classifier reads `status_text` (marked sentence + rule status + cue + label)
+and learns the gold status, so it learns where the rules go wrong. Model: spaCy `textcat`
+(exclusive classes, bag of uni- and bigrams), trained from `spacy.blank("en")`.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.training import Example
+
+from pipeline import __version__
+from pipeline.errors import UsageError
+from pipeline.nlp.status_model import SETTINGS_FILE
+from pipeline.nlp.status_rules import STATUSES
+from pipeline.nlp.status_text import status_text
+from pipeline.records import read_jsonl
+from pipeline.train.generate import generate
+from pipeline.train.markup import parse_file
+from pipeline.train.splits import load_gold
+from pipeline.train.status_eval import gold_mention_docs
+
+TEXTCAT = {
+    "model": {
+        "@architectures": "spacy.TextCatBOW.v3",
+        "exclusive_classes": True,
+        "ngram_size": 2,
+        "no_output_layer": False,
+    }
+}
+
+
+@dataclass
+class StatusTrainOptions:
+    """What to train on and how."""
+
+    n_generated: int = 8000
+    seed: int = 0
+    gold: bool = True
+    gold_weight: int = 2
+    epochs: int = 8
+    batch_size: int = 32
+    dropout: float = 0.1
+    threshold: float = 0.5
+    extra: list[Path] = field(default_factory=list)
+
+
+def load_records(path: Path) -> list[dict[str, Any]]:
+    """Records with gold mentions from bracket markup (.md) or JSON lines."""
+    if not path.exists():
+        raise UsageError(f"no such file: {path}")
+    return parse_file(path) if path.suffix == ".md" else list(read_jsonl(path))
+
+
+def status_examples(nlp: Language, records: Iterable[dict[str, Any]]) -> list[tuple[str, str]]:
+    """(status_text, gold status) for every alignable gold mention, as the rules see it."""
+    rows: list[tuple[str, str]] = []
+    for record, doc, spans in gold_mention_docs(nlp, records, with_model=False):
+        by_start = {ent.start_char: ent for ent in doc.ents}
+        for gold, span in zip(record["entities"], spans, strict=True):
+            ent = by_start.get(span.start_char) if span is not None else None
+            if ent is not None and gold.get("status") in STATUSES:
+                rows.append((status_text(ent), gold["status"]))
+    return rows
+
+
+def fit(rows: list[tuple[str, str]], opts: StatusTrainOptions) -> Language:
+    """A blank English pipeline with one exclusive `textcat`, trained on `rows`."""
+    spacy.util.fix_random_seed(opts.seed)
+    model = spacy.blank("en")
+    textcat: Any = model.add_pipe("textcat", config=TEXTCAT)
+    for status in STATUSES:
+        textcat.add_label(status)
+    examples = [
+        Example.from_dict(model.make_doc(text), {"cats": {s: float(s == gold) for s in STATUSES}})
+        for text, gold in rows
+    ]
+    optimizer = model.initialize(lambda: examples)
+    rng = random.Random(opts.seed)
+    for _ in range(opts.epochs):
+        order = list(range(len(examples)))
+        rng.shuffle(order)
+        for start in range(0, len(order), opts.batch_size):
+            batch = [examples[i] for i in order[start : start + opts.batch_size]]
+            model.update(batch, sgd=optimizer, drop=opts.dropout)
+    return model
+
+
+def train_status(out: Path, opts: StatusTrainOptions, nlp: Language | None = None) -> dict[str, Any]:
+    """Build the examples, train, and write the model folder with its settings and meta."""
+    import pipeline
+
+    started = time.perf_counter()
+    nlp = nlp or pipeline.load(None)
+    gold = load_gold("train") if opts.gold else []
+    extra = [r for path in opts.extra for r in load_records(path)]
+    generated = list(generate(opts.n_generated, seed=opts.seed)) if opts.n_generated else []
+    hand = status_examples(nlp, gold + extra)
+    made = status_examples(nlp, generated)
+    rows = hand * opts.gold_weight + made
+    if not rows:
+        raise UsageError("no training mentions: give --gold, --data or --n-generated")
+    model = fit(rows, opts)
+    rule_agreement = sum(text.split(" rule_")[-1].split()[0] == gold for text, gold in made)
+    summary = {
+        "out": str(out),
+        "hand_mentions": len(hand),
+        "generated_mentions": len(made),
+        "rules_agree_on_generated": round(rule_agreement / len(made), 3) if made else None,
+        "status_counts": dict(Counter(gold for _, gold in hand + made)),
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+    settings = {
+        "threshold": opts.threshold,
+        "options": {k: (v if k != "extra" else [str(p) for p in v]) for k, v in vars(opts).items()},
+        "summary": summary,
+    }
+    model.meta.update(
+        name="vawg_status_model",
+        version=__version__,
+        description="Status back-up classifier (textcat: marked sentence + the rule's view), vawg-pipeline",
+    )
+    out.mkdir(parents=True, exist_ok=True)
+    model.to_disk(out)
+    (out / SETTINGS_FILE).write_text(json.dumps(settings, indent=1), encoding="utf-8")
+    return summary

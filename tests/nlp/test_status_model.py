@@ -1,0 +1,98 @@
+"""The status back-up classifier (`vawg_status_model`): its input text, override rule and saving."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import pytest
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from pipeline.nlp.status_model import StatusModel
+from pipeline.nlp.status_text import status_text
+from pipeline.train.train_status import StatusTrainOptions, fit
+
+RULES_ONLY = "Susp RUI'd 0130. DVPO granted 28 days."
+
+
+def _doc(nlp: Language, text: str, mention: str, label: str, status: str, cue: str | None) -> Doc:
+    doc = nlp.make_doc(text)
+    start = text.index(mention)
+    span = doc.char_span(start, start + len(mention), label=label)
+    assert span is not None
+    doc.ents = [span]
+    doc.ents[0]._.status, doc.ents[0]._.status_cue = status, cue
+    return doc
+
+
+def test_status_text_masks_the_mention_and_adds_the_rule_view() -> None:
+    nlp = spacy.blank("en")
+    doc = _doc(nlp, "No DVPN was considered by the Insp.", "DVPN", "DVPN", "not_used", "No")
+    text = status_text(doc.ents[0])
+    assert text == "no xxent xxm xxend was considered by the insp . rule_not_used cue_no lab_DVPN"
+    assert "dvpn" not in text.split()[:-1]
+
+
+@pytest.fixture(scope="module")
+def tiny_model() -> Language:
+    """A model that learns one lesson: 'bolded' after the mention means refused, else the rule's status."""
+    rows = []
+    for i in range(60):
+        rows.append((f"the xxent xxm xxend was bolded on day {i} rule_used cue_none lab_DVPO", "refused"))
+        rows.append((f"the xxent xxm xxend was granted on day {i} rule_used cue_granted lab_DVPO", "used"))
+    return fit(rows, StatusTrainOptions(epochs=20, seed=1))
+
+
+def _component(model: Language | None, threshold: float | None = None) -> StatusModel:
+    comp = StatusModel(spacy.blank("en"), "vawg_status_model", "no/such/folder", threshold=threshold)
+    comp._model, comp._tried = model, True
+    comp._settings = {"threshold": 0.5}
+    return comp
+
+
+def test_confident_disagreement_overrides_the_rule(tiny_model: Language) -> None:
+    nlp = spacy.blank("en")
+    doc = _doc(nlp, "The DVPO was bolded on day 3", "DVPO", "DVPO", "used", None)
+    _component(tiny_model)(doc)
+    assert doc.ents[0]._.status == "refused" and doc.ents[0]._.status_by == "model"
+    agree = _doc(nlp, "The DVPO was granted on day 3", "DVPO", "DVPO", "used", "granted")
+    _component(tiny_model)(agree)
+    assert agree.ents[0]._.status == "used" and agree.ents[0]._.status_by == "rules"
+
+
+def test_threshold_above_every_probability_keeps_the_rules(tiny_model: Language) -> None:
+    doc = _doc(spacy.blank("en"), "The DVPO was bolded on day 3", "DVPO", "DVPO", "used", None)
+    _component(tiny_model, threshold=1.01)(doc)
+    assert doc.ents[0]._.status == "used" and doc.ents[0]._.status_by == "rules"
+
+
+def test_missing_model_warns_and_leaves_rule_statuses() -> None:
+    comp = StatusModel(spacy.blank("en"), "vawg_status_model", "no/such/folder")
+    doc = _doc(spacy.blank("en"), "The DVPO was bolded", "DVPO", "DVPO", "used", None)
+    with pytest.warns(UserWarning, match="no status model"):
+        comp(doc)
+    assert doc.ents[0]._.status == "used"
+
+
+def test_saved_pipeline_keeps_the_model(tiny_model: Language, tmp_path: Path) -> None:
+    folder = tmp_path / "status"
+    tiny_model.to_disk(folder)
+    nlp = spacy.blank("en")
+    nlp.add_pipe("vawg_status_model", config={"model_path": str(folder)})
+    nlp.to_disk(tmp_path / "pipe")
+    loaded = spacy.load(tmp_path / "pipe")
+    doc = _doc(loaded, "The DVPO was bolded on day 3", "DVPO", "DVPO", "used", None)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the saved copy must not look for the original folder
+        loaded.get_pipe("vawg_status_model")(doc)
+    assert doc.ents[0]._.status == "refused"
+
+
+def test_component_runs_in_a_batch_of_docs(tiny_model: Language) -> None:
+    nlp = spacy.blank("en")
+    docs = [_doc(nlp, f"The DVPO was bolded on day {i}", "DVPO", "DVPO", "used", None) for i in range(5)]
+    out = list(_component(tiny_model).pipe(iter(docs), batch_size=2))
+    assert [d.ents[0]._.status for d in out] == ["refused"] * 5
+    assert all(isinstance(d.ents[0], Span) for d in out)
