@@ -65,6 +65,9 @@ def two_processes(components: list[str] | None, texts: Sequence[str], batch: int
     return seconds, sum(m for _, m in results)
 
 
+MENTIONS = ["vawg_shorthand", "vawg_sentences", "vawg_mentions"]
+
+
 def _peak_mb(who: int) -> float:
     return resource.getrusage(who).ru_maxrss / 1024
 
@@ -86,7 +89,9 @@ def run(words: int = 1_000_000, batch: int = 64, seed: int = 0) -> dict[str, Any
     }
     setups: list[tuple[str, list[str] | None]] = [
         ("full " + "+".join(full.pipe_names), None),
-        ("mentions (shorthand+sentences+mentions)", ["vawg_shorthand", "vawg_sentences", "vawg_mentions"]),
+        ("mentions + status rules + status model", [*MENTIONS, "vawg_status", "vawg_status_model"]),
+        ("mentions + status rules", [*MENTIONS, "vawg_status"]),
+        ("mentions (shorthand+sentences+mentions)", MENTIONS),
     ]
     for name, components in setups:
         nlp = full if components is None else _load(components)
