@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 
 from pipeline.nlp import extensions  # noqa: F401
-from pipeline.nlp.status_text import status_text
+from pipeline.nlp.status_text import doc_words, sentence_bounds, status_words
 from pipeline.paths import PROJECT_ROOT
 
 SETTINGS_FILE = "status_model.json"
@@ -81,8 +81,8 @@ class StatusModel:
         """Labels of the loaded model (spaCy reads this when it builds meta: it must not load)."""
         return list(_textcat(self._model).labels) if self._model is not None else []
 
-    def scores(self, texts: list[str]) -> list[dict[str, float]]:
-        """Class probabilities for `status_text` strings (empty dicts without a model)."""
+    def scores(self, texts: list[list[str]]) -> list[dict[str, float]]:
+        """Class probabilities for `status_words` lists (empty dicts without a model)."""
         model = self._ensure_model()
         if model is None or not texts:
             return [{} for _ in texts]
@@ -90,7 +90,7 @@ class StatusModel:
         labels = list(textcat.labels)
         out: list[dict[str, float]] = []
         for chunk in minibatch(texts, size=self.batch_size):
-            rows = textcat.model.ops.to_numpy(textcat.predict([model.make_doc(t) for t in chunk]))
+            rows = textcat.model.ops.to_numpy(textcat.predict([Doc(model.vocab, words=w) for w in chunk]))
             out.extend({lab: float(row[i]) for i, lab in enumerate(labels)} for row in rows)
         return out
 
@@ -104,13 +104,23 @@ class StatusModel:
             yield from batch
 
     def _annotate(self, docs: list[Doc]) -> None:
-        ents: list[Span] = [e for doc in docs for e in doc.ents if e._.status is not None]
-        for ent in ents:
-            ent._.status_by = "rules"
-        if not ents or self._ensure_model() is None:
+        ents: list[Span] = []
+        texts: list[list[str]] = []
+        model = self._ensure_model()
+        for doc in docs:
+            mentions = [e for e in doc.ents if e._.status is not None]
+            ready = bool(mentions) and model is not None
+            words = doc_words(doc) if ready else []
+            bounds = sentence_bounds(doc) if ready else []
+            for ent in mentions:
+                ent._.status_by = "rules"
+                ents.append(ent)
+                if ready:
+                    texts.append(status_words(ent, words, bounds=bounds))
+        if not ents or model is None:
             return
         threshold = self.threshold
-        for ent, scores in zip(ents, self.scores([status_text(e) for e in ents]), strict=True):
+        for ent, scores in zip(ents, self.scores(texts), strict=True):
             best = max(scores, key=scores.__getitem__)
             if best != ent._.status and scores[best] >= threshold:
                 ent._.status = best

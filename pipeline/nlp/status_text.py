@@ -1,33 +1,60 @@
-"""The text the status classifier sees for one mention: its sentence, marked, plus the rule's view.
+"""The words the status classifier sees for one mention: its sentence, marked, plus the rule's view.
 
 The mention's tokens become ``xxm`` between ``xxent`` and ``xxend`` (so the classifier learns
-the context, not the measure's name), words are lower-cased, and three feature tokens follow:
-the rule's status, the cue that decided it and the mention's label, e.g.
-``... xxent xxm xxend was not pursued ... rule_considered cue_not_pursued lab_DVPN``.
-Training (`pipeline/train/train_status.py`) and the component use this one function.
+the context, not the measure's name), words are lower-cased, whitespace tokens dropped, and
+three feature words follow: the rule's status, the cue that decided it and the mention's
+label, e.g. ``... xxent xxm xxend was not pursued ... rule_considered cue_not_pursued lab_DVPN``.
+Training (`pipeline/train/train_status.py`) and the component use these functions, and both
+build the classifier's Doc from the words directly (no second tokenisation).
 """
 
 from __future__ import annotations
 
-from spacy.tokens import Span
+from bisect import bisect_right
+
+from spacy.attrs import IS_SPACE, LOWER
+from spacy.tokens import Doc, Span
 
 ENTITY_OPEN, ENTITY_TOKEN, ENTITY_CLOSE = "xxent", "xxm", "xxend"
 
 
-def status_text(ent: Span, rule_status: str | None = None, rule_cue: str | None = None) -> str:
-    """Marked sentence of `ent` with the rule status and cue (default: what `ent._` holds)."""
+def doc_words(doc: Doc) -> list[str]:
+    """Every token's lower-cased text, "" for whitespace tokens (computed once per Doc)."""
+    strings = doc.vocab.strings
+    return ["" if space else strings[lower] for lower, space in doc.to_array([LOWER, IS_SPACE]).tolist()]
+
+
+def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
+    """(start, end) token offsets of each sentence (the whole Doc if it has no sentences)."""
+    if not doc.has_annotation("SENT_START"):
+        return [(0, len(doc))]
+    return [(s.start, s.end) for s in doc.sents]
+
+
+def status_words(
+    ent: Span,
+    words: list[str] | None = None,
+    rule_status: str | None = None,
+    rule_cue: str | None = None,
+    bounds: list[tuple[int, int]] | None = None,
+) -> list[str]:
+    """Marked sentence words of `ent` with the rule status and cue (default: what `ent._` holds).
+    `words` (`doc_words`) and `bounds` (`sentence_bounds`) may be passed in, once per Doc."""
     doc = ent.doc
-    sent = ent.sent if doc.has_annotation("SENT_START") else doc[:]
-    words: list[str] = []
-    for token in sent:
-        if token.i == ent.start:
-            words.append(ENTITY_OPEN)
-        if not token.is_space:
-            words.append(ENTITY_TOKEN if ent.start <= token.i < ent.end else token.lower_)
-        if token.i == ent.end - 1:
-            words.append(ENTITY_CLOSE)
+    words = words if words is not None else doc_words(doc)
+    bounds = bounds if bounds is not None else sentence_bounds(doc)
+    start, end = bounds[max(bisect_right(bounds, (ent.start, len(doc) + 1)) - 1, 0)]
+    out = [w for w in words[start : ent.start] if w]
+    out.append(ENTITY_OPEN)
+    out += [ENTITY_TOKEN for w in words[ent.start : ent.end] if w]
+    out.append(ENTITY_CLOSE)
+    out += [w for w in words[ent.end : end] if w]
     status = rule_status if rule_status is not None else ent._.status
     cue = rule_cue if rule_cue is not None else ent._.status_cue
-    cue_key = "_".join((cue or "none").lower().split())
-    words += [f"rule_{status}", f"cue_{cue_key}", f"lab_{ent.label_}"]
-    return " ".join(words)
+    out += [f"rule_{status}", "cue_" + "_".join((cue or "none").lower().split()), f"lab_{ent.label_}"]
+    return out
+
+
+def status_text(ent: Span, rule_status: str | None = None, rule_cue: str | None = None) -> str:
+    """`status_words` joined by single spaces (how training rows are stored)."""
+    return " ".join(status_words(ent, rule_status=rule_status, rule_cue=rule_cue))

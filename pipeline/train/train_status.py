@@ -20,6 +20,7 @@ from typing import Any
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 from spacy.training import Example
 
 from pipeline import __version__
@@ -77,6 +78,11 @@ def status_examples(nlp: Language, records: Iterable[dict[str, Any]]) -> list[tu
     return rows
 
 
+def one_hot(status: str) -> dict[str, float]:
+    """The `cats` dict of one gold status."""
+    return {s: float(s == status) for s in STATUSES}
+
+
 def fit(rows: list[tuple[str, str]], opts: StatusTrainOptions) -> Language:
     """A blank English pipeline with one exclusive `textcat`, trained on `rows`."""
     spacy.util.fix_random_seed(opts.seed)
@@ -85,7 +91,7 @@ def fit(rows: list[tuple[str, str]], opts: StatusTrainOptions) -> Language:
     for status in STATUSES:
         textcat.add_label(status)
     examples = [
-        Example.from_dict(model.make_doc(text), {"cats": {s: float(s == gold) for s in STATUSES}})
+        Example.from_dict(Doc(model.vocab, words=text.split(" ")), {"cats": one_hot(gold)})
         for text, gold in rows
     ]
     optimizer = model.initialize(lambda: examples)
