@@ -90,12 +90,12 @@ def status_cli(
     gold: GoldOpt = True,
     gold_weight: Annotated[int, typer.Option("--gold-weight", help="Repeats of each gold mention.")] = 2,
     epochs: Annotated[int, typer.Option("--epochs", help="Passes over the training mentions.")] = 8,
-    threshold: Annotated[float, typer.Option("--threshold", help="Probability to override the rules.")] = 0.5,
+    threshold: Annotated[float, typer.Option("--threshold", help="Probability to override the rules.")] = 0.4,
 ) -> None:
     """Train the status back-up classifier that may override the status rules (vawg_status_model).
 
     Example (the shipped model): vawg train status --n-generated 8000 --seed 0 --gold-weight 2
-    --threshold 0.5 --out models/status
+    --threshold 0.4 --out models/status
     """
     from pipeline.train.train_status import StatusTrainOptions, train_status
 
