@@ -10,24 +10,19 @@ the component warns once and adds an empty group, so the rest of the pipeline st
 
 from __future__ import annotations
 
-import json
-import warnings
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 from typing import Any
 
-import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span, SpanGroup
 from spacy.util import minibatch
 
 from pipeline.nlp import extensions  # noqa: F401
+from pipeline.nlp.nested import NestedModel
 from pipeline.nlp.signal_text import marked_text
-from pipeline.paths import PROJECT_ROOT
 
 SPANS_KEY = "signals"
 SETTINGS_FILE = "signals.json"
-MODEL_DIR = "model"
 DEFAULT_THRESHOLD = 0.5
 
 
@@ -36,40 +31,17 @@ def _textcat(model: Language) -> Any:
     return model.get_pipe("textcat_multilabel")
 
 
-def _resolve(path: str | Path) -> Path:
-    p = Path(path)
-    return p if p.is_absolute() or p.exists() else PROJECT_ROOT / p
-
-
-class SignalClassifier:
+class SignalClassifier(NestedModel):
     """Scores sentences with the nested classifier and writes `doc.spans["signals"]`."""
+
+    settings_file = SETTINGS_FILE
+    missing_message = "no signal model at {path!r}; no signals will be added"
 
     def __init__(self, nlp: Language, name: str, model_path: str, batch_size: int = 256,
                  threshold: float | None = None) -> None:
-        self.name = name
-        self.model_path = model_path
+        super().__init__(name, model_path)
         self.batch_size = batch_size
         self.threshold = threshold
-        self._model: Language | None = None
-        self._settings: dict[str, Any] = {}
-        self._tried = False
-
-    # -- model loading -------------------------------------------------------------------
-    def _load_from(self, folder: Path) -> bool:
-        if not (folder / "config.cfg").is_file():
-            return False
-        self._model = spacy.load(folder)
-        settings = folder / SETTINGS_FILE
-        self._settings = json.loads(settings.read_text(encoding="utf-8")) if settings.is_file() else {}
-        return True
-
-    def _ensure_model(self) -> Language | None:
-        if self._model is None and not self._tried:
-            self._tried = True
-            if not self._load_from(_resolve(self.model_path)):
-                warnings.warn(f"vawg_signals: no signal model at {self.model_path!r}; "
-                              "no signals will be added", stacklevel=2)
-        return self._model
 
     @property
     def labels(self) -> list[str]:
@@ -135,22 +107,6 @@ class SignalClassifier:
                         values.append(round(score, 4))
                 k += 1
             doc.spans[SPANS_KEY] = SpanGroup(doc, name=SPANS_KEY, attrs={"scores": values}, spans=spans)
-
-    # -- serialisation -------------------------------------------------------------------
-    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
-        folder = Path(path)
-        folder.mkdir(parents=True, exist_ok=True)
-        model = self._ensure_model()
-        if model is not None:
-            model.to_disk(folder / MODEL_DIR)
-            settings = json.dumps(self._settings, indent=1)
-            (folder / MODEL_DIR / SETTINGS_FILE).write_text(settings, encoding="utf-8")
-
-    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> SignalClassifier:
-        folder = Path(path) / MODEL_DIR
-        if self._load_from(folder):
-            self._tried = True
-        return self
 
 
 @Language.factory(

@@ -10,23 +10,18 @@ leaves the rules' statuses alone.
 
 from __future__ import annotations
 
-import json
-import warnings
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 from typing import Any
 
-import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 
 from pipeline.nlp import extensions  # noqa: F401
+from pipeline.nlp.nested import NestedModel
 from pipeline.nlp.status_text import doc_words, sentence_bounds, status_words
-from pipeline.paths import PROJECT_ROOT
 
 SETTINGS_FILE = "status_model.json"
-MODEL_DIR = "model"
 DEFAULT_THRESHOLD = 0.5
 
 
@@ -35,39 +30,17 @@ def _textcat(model: Language) -> Any:
     return model.get_pipe("textcat")
 
 
-def _resolve(path: str | Path) -> Path:
-    p = Path(path)
-    return p if p.is_absolute() or p.exists() else PROJECT_ROOT / p
-
-
-class StatusModel:
+class StatusModel(NestedModel):
     """Overrides rule statuses where the nested classifier is confident and disagrees."""
+
+    settings_file = SETTINGS_FILE
+    missing_message = "no status model at {path!r}; statuses come from the rules alone"
 
     def __init__(self, nlp: Language, name: str, model_path: str, batch_size: int = 256,
                  threshold: float | None = None) -> None:
-        self.name = name
-        self.model_path = model_path
+        super().__init__(name, model_path)
         self.batch_size = batch_size
         self.threshold_override = threshold
-        self._model: Language | None = None
-        self._settings: dict[str, Any] = {}
-        self._tried = False
-
-    def _load_from(self, folder: Path) -> bool:
-        if not (folder / "config.cfg").is_file():
-            return False
-        self._model = spacy.load(folder)
-        settings = folder / SETTINGS_FILE
-        self._settings = json.loads(settings.read_text(encoding="utf-8")) if settings.is_file() else {}
-        return True
-
-    def _ensure_model(self) -> Language | None:
-        if self._model is None and not self._tried:
-            self._tried = True
-            if not self._load_from(_resolve(self.model_path)):
-                warnings.warn(f"vawg_status_model: no status model at {self.model_path!r}; "
-                              "statuses come from the rules alone", stacklevel=2)
-        return self._model
 
     @property
     def threshold(self) -> float:
@@ -125,20 +98,6 @@ class StatusModel:
             if best != ent._.status and scores[best] >= threshold:
                 ent._.status = best
                 ent._.status_by = "model"
-
-    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
-        folder = Path(path)
-        folder.mkdir(parents=True, exist_ok=True)
-        model = self._ensure_model()
-        if model is not None:
-            model.to_disk(folder / MODEL_DIR)
-            settings = json.dumps(self._settings, indent=1)
-            (folder / MODEL_DIR / SETTINGS_FILE).write_text(settings, encoding="utf-8")
-
-    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> StatusModel:
-        if self._load_from(Path(path) / MODEL_DIR):
-            self._tried = True
-        return self
 
 
 @Language.factory(
