@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.util import minibatch
 
 from pipeline.paths import PROJECT_ROOT
 
@@ -34,9 +36,10 @@ class NestedModel:
     settings_file = "settings.json"
     missing_message = "no model at {path!r}"
 
-    def __init__(self, name: str, model_path: str) -> None:
+    def __init__(self, name: str, model_path: str, batch_size: int = 256) -> None:
         self.name = name
         self.model_path = model_path
+        self.batch_size = batch_size
         self._model: Language | None = None
         self._settings: dict[str, Any] = {}
         self._tried = False
@@ -57,6 +60,19 @@ class NestedModel:
                 message = self.missing_message.format(path=self.model_path)
                 warnings.warn(f"{self.name}: {message}", stacklevel=3)
         return self._model
+
+    def _annotate(self, docs: list[Doc]) -> None:
+        """Annotate a batch of docs in place (each component defines this)."""
+        raise NotImplementedError
+
+    def __call__(self, doc: Doc) -> Doc:
+        self._annotate([doc])
+        return doc
+
+    def pipe(self, stream: Iterable[Doc], batch_size: int | None = None) -> Iterator[Doc]:
+        for batch in minibatch(stream, size=batch_size or self.batch_size):
+            self._annotate(batch)
+            yield from batch
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
         folder = Path(path)

@@ -10,7 +10,6 @@ the component warns once and adds an empty group, so the rest of the pipeline st
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from typing import Any
 
 from spacy.language import Language
@@ -39,8 +38,7 @@ class SignalClassifier(NestedModel):
 
     def __init__(self, nlp: Language, name: str, model_path: str, batch_size: int = 256,
                  threshold: float | None = None) -> None:
-        super().__init__(name, model_path)
-        self.batch_size = batch_size
+        super().__init__(name, model_path, batch_size)
         self.threshold = threshold
 
     @property
@@ -57,15 +55,6 @@ class SignalClassifier(NestedModel):
         return {lab: stored.get(lab, DEFAULT_THRESHOLD) for lab in self.labels}
 
     # -- annotation ----------------------------------------------------------------------
-    def __call__(self, doc: Doc) -> Doc:
-        self._annotate([doc])
-        return doc
-
-    def pipe(self, stream: Iterable[Doc], batch_size: int | None = None) -> Iterator[Doc]:
-        for batch in minibatch(stream, size=batch_size or self.batch_size):
-            self._annotate(batch)
-            yield from batch
-
     def _sentences(self, doc: Doc) -> list[Span]:
         sents = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
         return [s for s in sents if s.text.strip()]

@@ -10,7 +10,6 @@ leaves the rules' statuses alone.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from typing import Any
 
 from spacy.language import Language
@@ -38,8 +37,7 @@ class StatusModel(NestedModel):
 
     def __init__(self, nlp: Language, name: str, model_path: str, batch_size: int = 256,
                  threshold: float | None = None) -> None:
-        super().__init__(name, model_path)
-        self.batch_size = batch_size
+        super().__init__(name, model_path, batch_size)
         self.threshold_override = threshold
 
     @property
@@ -66,15 +64,6 @@ class StatusModel(NestedModel):
             rows = textcat.model.ops.to_numpy(textcat.predict([Doc(model.vocab, words=w) for w in chunk]))
             out.extend({lab: float(row[i]) for i, lab in enumerate(labels)} for row in rows)
         return out
-
-    def __call__(self, doc: Doc) -> Doc:
-        self._annotate([doc])
-        return doc
-
-    def pipe(self, stream: Iterable[Doc], batch_size: int | None = None) -> Iterator[Doc]:
-        for batch in minibatch(stream, size=batch_size or self.batch_size):
-            self._annotate(batch)
-            yield from batch
 
     def _annotate(self, docs: list[Doc]) -> None:
         ents: list[Span] = []
