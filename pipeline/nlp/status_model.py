@@ -10,9 +10,13 @@ leaves the rules' statuses alone.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+from spacy.attrs import ORTH
 from spacy.language import Language
+from spacy.strings import hash_string  # type: ignore[attr-defined]
 from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 
@@ -27,6 +31,39 @@ DEFAULT_THRESHOLD = 0.5
 def _textcat(model: Language) -> Any:
     """The nested model's `textcat` pipe."""
     return model.get_pipe("textcat")
+
+
+def bag_of_ngrams(textcat: Any) -> Callable[[list[list[str]]], np.ndarray] | None:
+    """A direct scorer for a `TextCatBOW` textcat over ORTH n-grams, or None for other models.
+
+    It computes what `textcat.predict` does (hashed n-gram counts into the sparse linear layer,
+    then softmax) from word lists, without building a Doc per mention: about 4x faster, equal
+    to float precision (a test checks). Repeated n-grams are summed rather than counted first,
+    which gives the same linear output."""
+    try:
+        (features, activation) = textcat.model.layers
+        extract, linear = features.layers[0].layers
+    except (ValueError, IndexError):
+        return None
+    if extract.name != "extract_ngrams" or extract.attrs.get("attr") != ORTH:
+        return None
+    if "sparse_linear" not in linear.name or activation.name != "with_cpu(softmax_activation)":
+        return None
+    size, ops = int(extract.attrs["ngram_size"]), textcat.model.ops
+
+    def score(texts: list[list[str]]) -> np.ndarray:
+        keys, lengths = [], []
+        for words in texts:
+            unigrams = np.fromiter((hash_string(w) for w in words), dtype="uint64", count=len(words))
+            grams = [unigrams] + [ops.ngrams(n, unigrams) for n in range(2, size + 1) if len(words) >= n]
+            keys.append(np.concatenate(grams))
+            lengths.append(len(keys[-1]))
+        flat = np.concatenate(keys)
+        counts = np.ones(len(flat), dtype="f")
+        summed = linear.predict((flat, counts, np.asarray(lengths, dtype="int32")))
+        return np.asarray(activation.predict(summed))
+
+    return score
 
 
 class StatusModel(NestedModel):
@@ -59,9 +96,13 @@ class StatusModel(NestedModel):
             return [{} for _ in texts]
         textcat = _textcat(model)
         labels = list(textcat.labels)
+        fast = bag_of_ngrams(textcat)
         out: list[dict[str, float]] = []
         for chunk in minibatch(texts, size=self.batch_size):
-            rows = textcat.model.ops.to_numpy(textcat.predict([Doc(model.vocab, words=w) for w in chunk]))
+            if fast is not None:
+                rows = fast(chunk)
+            else:
+                rows = textcat.model.ops.to_numpy(textcat.predict([Doc(model.vocab, words=w) for w in chunk]))
             out.extend({lab: float(row[i]) for i, lab in enumerate(labels)} for row in rows)
         return out
 

@@ -96,3 +96,32 @@ def test_component_runs_in_a_batch_of_docs(tiny_model: Language) -> None:
     out = list(_component(tiny_model).pipe(iter(docs), batch_size=2))
     assert [d.ents[0]._.status for d in out] == ["refused"] * 5
     assert all(isinstance(d.ents[0], Span) for d in out)
+
+
+def test_direct_bag_of_ngrams_scores_equal_textcat_predict(tiny_model: Language) -> None:
+    import numpy as np
+
+    from pipeline.nlp.status_model import bag_of_ngrams
+
+    textcat = tiny_model.get_pipe("textcat")
+    texts = [
+        "the xxent xxm xxend was bolded on day 3 rule_used cue_none lab_DVPO".split(),
+        "xxent xxm xxend rule_used cue_none lab_DVPO".split(),
+        ["xxm"],
+        "no no no xxent xxm xxend granted granted rule_used cue_granted lab_BAIL".split(),
+    ]
+    fast = bag_of_ngrams(textcat)
+    assert fast is not None
+    expected = textcat.model.ops.to_numpy(textcat.predict([Doc(tiny_model.vocab, words=w) for w in texts]))
+    assert np.allclose(fast(texts), expected, atol=1e-5)
+
+
+def test_other_textcat_architectures_use_the_doc_path() -> None:
+    from pipeline.nlp.status_model import bag_of_ngrams
+
+    nlp = spacy.blank("en")
+    textcat = nlp.add_pipe("textcat")  # default: the ensemble, not a plain bag of n-grams
+    textcat.add_label("used")
+    textcat.add_label("generic")
+    nlp.initialize()
+    assert bag_of_ngrams(textcat) is None
