@@ -260,18 +260,10 @@ class StatusComponent:
                     and ent.start - ne <= rule.entity_window
                     and not self._blocked(keys, ne, ent.start, rule.terminators)
                 ):
-                    out.append(
-                        Cue(
-                            rule,
-                            ns,
-                            ne,
-                            "not_used",
-                            DEFAULT_PRIORITY["not_used"],
-                            doc,
-                            True,
-                            ent.start,
-                        )
-                    )
+                    # "the judge wouldn't remand him": a decider's negated verb mention is refused
+                    grant = keys.between(ent.start, ent.start + 1)[0] in GRANT_VERBS
+                    status, priority = negated_outcome(keys, ns, self._deciders, grant)
+                    out.append(Cue(rule, ns, ne, status, priority, doc, True, ent.start))
         for rule, s, e in matches:
             if rule.role != "status" or rule.status is None:
                 continue

@@ -31,6 +31,7 @@ ANAPHOR_GAP = frozenset(
 GRANT_VERBS = frozenset(
     {"make", "made", "grant", "granted", "issue", "issued", "authorise", "authorised", "authorize"}
     | {"authorized", "approve", "approved", "impose", "imposed", "disclose", "accept", "accepted"}
+    | {"remand", "remanded", "bail", "bailed"}
 )
 PRESUPPOSING = frozenset({"why", "how come"})
 QUESTION_BREAKS = frozenset({"-", ";", ":", "so", "!", NEWLINE})
