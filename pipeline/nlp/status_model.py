@@ -11,6 +11,7 @@ leaves the rules' statuses alone.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -76,6 +77,13 @@ class StatusModel(NestedModel):
                  threshold: float | None = None) -> None:
         super().__init__(name, model_path, batch_size)
         self.threshold_override = threshold
+        self._fast: Callable[[list[list[str]]], np.ndarray] | None = None
+
+    def _load_from(self, folder: Path) -> bool:
+        """Load the folder and, once, the direct scorer for its textcat (None if not a bag of n-grams)."""
+        loaded = super()._load_from(folder)
+        self._fast = bag_of_ngrams(_textcat(self._model)) if loaded and self._model is not None else None
+        return loaded
 
     @property
     def threshold(self) -> float:
@@ -96,7 +104,7 @@ class StatusModel(NestedModel):
             return [{} for _ in texts]
         textcat = _textcat(model)
         labels = list(textcat.labels)
-        fast = bag_of_ngrams(textcat)
+        fast = self._fast
         out: list[dict[str, float]] = []
         for chunk in minibatch(texts, size=self.batch_size):
             if fast is not None:

@@ -24,11 +24,11 @@ from spacy.tokens import Doc
 from spacy.training import Example
 
 from pipeline import __version__
-from pipeline.errors import UsageError
+from pipeline.errors import UsageError, not_found
 from pipeline.nlp.status_model import SETTINGS_FILE
 from pipeline.nlp.status_rules import STATUSES
 from pipeline.nlp.status_text import status_text
-from pipeline.records import read_jsonl
+from pipeline.train.data import load_rows
 from pipeline.train.generate import generate
 from pipeline.train.markup import parse_file
 from pipeline.train.splits import load_gold
@@ -61,9 +61,11 @@ class StatusTrainOptions:
 
 def load_records(path: Path) -> list[dict[str, Any]]:
     """Records with gold mentions from bracket markup (.md) or JSON lines."""
+    if path.suffix != ".md":
+        return load_rows(path)
     if not path.exists():
-        raise UsageError(f"no such file: {path}")
-    return parse_file(path) if path.suffix == ".md" else list(read_jsonl(path))
+        raise not_found(path)
+    return parse_file(path)
 
 
 def status_examples(nlp: Language, records: Iterable[dict[str, Any]]) -> list[tuple[str, str]]:
