@@ -2,8 +2,11 @@
 
 The mention's tokens become ``xxm`` between ``xxent`` and ``xxend`` (so the classifier learns
 the context, not the measure's name), words are lower-cased, whitespace tokens dropped, and
-three feature words follow: the rule's status, the cue that decided it and the mention's
-label, e.g. ``... xxent xxm xxend was not pursued ... rule_considered cue_not_pursued lab_DVPN``.
+the words nearest the mention follow again with their side (``L:was``, ``R:not``: up to
+`WINDOW` each side, nearest first), so what sits next to the mention weighs more than the rest
+of the sentence; last come three feature words: the rule's status, the cue that decided it and
+the mention's label, e.g.
+``... xxent xxm xxend was not pursued ... R:was R:not ... rule_considered cue_not_pursued lab_DVPN``.
 Training (`pipeline/train/train_status.py`) and the component use these functions, and both
 build the classifier's Doc from the words directly (no second tokenisation).
 """
@@ -16,6 +19,7 @@ from spacy.attrs import IS_SPACE, LOWER
 from spacy.tokens import Doc, Span
 
 ENTITY_OPEN, ENTITY_TOKEN, ENTITY_CLOSE = "xxent", "xxm", "xxend"
+WINDOW = 6
 
 
 def doc_words(doc: Doc) -> list[str]:
@@ -44,11 +48,11 @@ def status_words(
     words = words if words is not None else doc_words(doc)
     bounds = bounds if bounds is not None else sentence_bounds(doc)
     start, end = bounds[max(bisect_right(bounds, (ent.start, len(doc) + 1)) - 1, 0)]
-    out = [w for w in words[start : ent.start] if w]
-    out.append(ENTITY_OPEN)
-    out += [ENTITY_TOKEN for w in words[ent.start : ent.end] if w]
-    out.append(ENTITY_CLOSE)
-    out += [w for w in words[ent.end : end] if w]
+    left = [w for w in words[start : ent.start] if w]
+    right = [w for w in words[ent.end : end] if w]
+    out = [*left, ENTITY_OPEN, *(ENTITY_TOKEN for w in words[ent.start : ent.end] if w), ENTITY_CLOSE, *right]
+    out += [f"L:{w}" for w in reversed(left[-WINDOW:])]
+    out += [f"R:{w}" for w in right[:WINDOW]]
     status = rule_status if rule_status is not None else ent._.status
     cue = rule_cue if rule_cue is not None else ent._.status_cue
     out += [f"rule_{status}", "cue_" + "_".join((cue or "none").lower().split()), f"lab_{ent.label_}"]

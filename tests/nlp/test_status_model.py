@@ -31,8 +31,19 @@ def test_status_text_masks_the_mention_and_adds_the_rule_view() -> None:
     nlp = spacy.blank("en")
     doc = _doc(nlp, "No DVPN was considered by the Insp.", "DVPN", "DVPN", "not_used", "No")
     text = status_text(doc.ents[0])
-    assert text == "no xxent xxm xxend was considered by the insp . rule_not_used cue_no lab_DVPN"
+    assert text == (
+        "no xxent xxm xxend was considered by the insp . "
+        "L:no R:was R:considered R:by R:the R:insp R:. rule_not_used cue_no lab_DVPN"
+    )
     assert "dvpn" not in text.split()[:-1]
+
+
+def test_side_words_stop_at_the_window() -> None:
+    nlp = spacy.blank("en")
+    text = "a b c d e f g h DVPN i j k l m n o p"
+    doc = _doc(nlp, text, "DVPN", "DVPN", "used", None)
+    side = [w for w in status_text(doc.ents[0]).split() if w[:2] in ("L:", "R:")]
+    assert side == ["L:h", "L:g", "L:f", "L:e", "L:d", "L:c", "R:i", "R:j", "R:k", "R:l", "R:m", "R:n"]
 
 
 @pytest.fixture(scope="module")
