@@ -88,6 +88,9 @@ DEFINITION_PRIORITY = 88  # "A DVPN is authorised by..." outranks case verbs, no
 VERB_TERMINATORS = frozenset({"and", ",", "then", "-", "&", "or", "/", "for"})
 DEFAULT_RULES = "configs/status_rules.jsonl"
 RULES_FILE = "status_rules.jsonl"
+TABLE_CELL = "|"  # cell separator of table rows as ingestion writes them ("DVPO | expired 05/04")
+TABLE_CELLS = 4  # a cue may sit up to this many cells to the right of its mention's cell
+CELL_EXTRA = 3  # words a mention's cell may hold besides the mention ("interim", "(full)")
 REASONS = frozenset({"as", "because", "due", "given", "since", "owing", "-", ":"})
 REASON_WINDOW = 5
 ADVERBS = {  # conjunctions that are adverbs after these words, so they end no clause
@@ -361,6 +364,8 @@ class StatusComponent:
         if verb and not rule.through_entities:
             # "charged and remanded", "RUI'd, no bail": a verb mention is its own clause
             scope, terminators = min(scope, VERB_SCOPE), terminators | VERB_TERMINATORS
+        if cue.start >= ent.end and TABLE_CELL in terminators and TABLE_CELL in keys.between(lo, hi):
+            return self._cell_reach(ent, cue, ents, keys, scope, terminators)
         if self._blocked(keys, lo, hi, terminators):
             return None
         if hi - lo > scope and not self._listed(ent, cue, ents, keys, scope):
@@ -368,6 +373,35 @@ class StatusComponent:
         if not rule.through_entities and self._shielded(ent, lo, hi, ents, keys):
             return None
         return hi - lo
+
+    def _cell_reach(
+        self, ent: Span, cue: Cue, ents: list[Span], keys: TokenKeys, scope: int, terminators: frozenset[str]
+    ) -> int | None:
+        """A table row ("25/0331 | MARR | DVPO | expired 05 Apr"): a cue in a later cell of the
+        same row reaches a mention that fills its own cell, if no other mention is on the way.
+        The scope counts from the start of the cue's cell. Returns the distance, or None."""
+        row = keys.keys
+        first, last = ent.start - keys.offset, ent.end - keys.offset
+        left = first
+        while left > 0 and row[left - 1] != TABLE_CELL:
+            left -= 1
+        right = last
+        while right < len(row) and row[right] != TABLE_CELL:
+            right += 1
+        own = [k for k in row[left:first] + row[last:right] if k != " "]
+        if len(own) > CELL_EXTRA or NEWLINE in own:
+            return None
+        between = keys.between(ent.end, cue.start)
+        if not 1 <= between.count(TABLE_CELL) <= TABLE_CELLS:
+            return None
+        if self._blocked(keys, ent.end, cue.start, terminators - {TABLE_CELL}):
+            return None
+        if any(e.start >= ent.end and e.end <= cue.start for e in ents):
+            return None
+        cell = between[len(between) - between[::-1].index(TABLE_CELL) :]
+        if sum(k != " " for k in cell) > scope:
+            return None
+        return cue.start - ent.end
 
     def _listed(self, ent: Span, cue: Cue, ents: list[Span], keys: TokenKeys, scope: int) -> bool:
         """True if `ent` is in a list with a mention the cue reaches within its scope
