@@ -91,6 +91,11 @@ RULES_FILE = "status_rules.jsonl"
 TABLE_CELL = "|"  # cell separator of table rows as ingestion writes them ("DVPO | expired 05/04")
 TABLE_CELLS = 4  # a cue may sit up to this many cells to the right of its mention's cell
 CELL_EXTRA = 3  # words a mention's cell may hold besides the mention ("interim", "(full)")
+FOLLOW_OPENERS = frozenset({  # may come before the anaphor that opens a follow-up sentence
+    "but", "however", "unfortunately", "sadly", "then", "and", "eventually", "ultimately",
+    "subsequently", "later", "again", "in", "the", "event", "end", ",", "-", " ", NEWLINE,
+})
+FOLLOW_OPENER_WORDS = 4
 REASONS = frozenset({"as", "because", "due", "given", "since", "owing", "-", ":"})
 REASON_WINDOW = 5
 ADVERBS = {  # conjunctions that are adverbs after these words, so they end no clause
@@ -137,6 +142,15 @@ class DocIndex:
         k = bisect_right(self.starts, ent.start) - 1
         end = self.starts[k + 1] if k + 1 < len(self.starts) else len(self.doc)
         return self.starts[k], end
+
+    def next_sentence(self, end: int) -> tuple[int, int] | None:
+        """Bounds of the sentence that starts at token `end`, or None at the end of the doc."""
+        if not self.sentenced or end >= len(self.doc):
+            return None
+        k = bisect_right(self.starts, end) - 1
+        if self.starts[k] != end:
+            return None
+        return end, self.starts[k + 1] if k + 1 < len(self.starts) else len(self.doc)
 
     def keys(self, start: int, end: int) -> TokenKeys:
         keys = TokenKeys.__new__(TokenKeys)
@@ -529,32 +543,50 @@ class StatusComponent:
         for sent, ents in self._sentences(index):
             keys = index.keys(sent.start, sent.end)
             cues = self.cues(sent, ents, keys)
+            undecided = []
             for ent in ents:
                 cue = self.choose(ent, cues, ents, keys) if cues else None
                 ent._.status = self.status_of(ent, cue, keys)
                 ent._.status_cue = cue.text if cue else None
+                if ent._.status in ("used", "considered") and (cue is None or cue.status == "considered"):
+                    undecided.append(ent)
+            if undecided:
+                self._follow_up(index, sent, ents, undecided)
         return doc
 
-    def explain(self, doc: Doc) -> list[dict[str, Any]]:
-        """For each entity: its status and the cue (text, rule line, negated) behind it."""
-        out = []
-        index = DocIndex(doc)
-        for sent, ents in self._sentences(index):
-            keys = index.keys(sent.start, sent.end)
-            cues = self.cues(sent, ents, keys)
-            for ent in ents:
-                cue = self.choose(ent, cues, ents, keys)
-                out.append(
-                    {
-                        "text": ent.text,
-                        "label": ent.label_,
-                        "status": self.status_of(ent, cue, keys),
-                        "cue": cue.text if cue else None,
-                        "rule": cue.rule.key if cue else None,
-                        "negated": cue.negated if cue else False,
-                    }
-                )
-        return out
+    def _follow_up(self, index: DocIndex, sent: Span, ents: list[Span], undecided: list[Span]) -> None:
+        """ "The DVPO application was heard at 14:00. It was refused.": a sentence that opens
+        with an anaphor (or with a decider and names no measure: "The bench refused.") and an
+        outcome ends, refuses or breaches the nearest mention of the sentence before it that it
+        can name, where that mention's own sentence decided nothing (no cue, or a considered one)."""
+        bounds = index.next_sentence(sent.end)
+        if bounds is None:
+            return
+        start, end = bounds
+        keys = index.keys(start, end)
+        opening = keys.keys[: FOLLOW_OPENER_WORDS + 8]
+        if not any(k not in FOLLOW_OPENERS for k in opening):
+            return
+        later = [e for e in index.ents if start <= e.start < end]
+        for cue in self.cues(index.doc[start:end], (), keys):
+            if cue.status not in OUTCOMES:
+                continue
+            if cue.anaphor is not None:  # "It was refused.", "However, the order was discharged."
+                lead = keys.between(start, cue.anaphor)
+                if len(lead) > FOLLOW_OPENER_WORDS or any(k not in FOLLOW_OPENERS for k in lead):
+                    continue
+                if any(e.start < cue.start for e in later):
+                    continue
+            else:  # "The bench refused.", "Supt declined - no fresh incident."
+                lead = [k for k in keys.between(start, cue.start) if k not in FOLLOW_OPENERS]
+                if later or not lead or len(lead) > 2 or any(k not in self._deciders for k in lead):
+                    continue
+            labels = cue.anaphor_labels
+            named = [e for e in ents if not labels or e.label_ in labels]
+            if named and named[-1] in undecided:
+                named[-1]._.status = cue.status
+                named[-1]._.status_cue = cue.text
+            return
 
     # -- serialisation: the rules travel with a saved pipeline ---------------------------
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
