@@ -305,6 +305,9 @@ def full() -> Language:
         ),
         ("A DVPO can last for up to 28 days.", {"DVPO": "generic"}),
         ("He breached the non-mol again last night.", {"NMO": "breached"}),
+        # chat spelling: "shouldve" is tokenised "should" + "ve", and the shorthand norms "ve" to "have"
+        ("tbh someone shouldve gone for an SPO on the first report", {"SPO": "not_used"}),
+        ("we couldve gone back to the supt for the DVPN, nobody did", {"DVPN": "not_used"}),
     ],
 )
 def test_through_the_full_pipeline(full: Language, text: str, expected: dict[str, str]) -> None:
