@@ -109,7 +109,6 @@ POSITIVES: list[tuple[str, list[tuple[str, str]]]] = [
         "Referred to an independent domestic violence adviser.",
         [("independent domestic violence adviser", "IDVA")],
     ),
-    ("ISVA support offered after the rape report.", [("ISVA", "IDVA")]),
     # several in one text, across a line wrap
     ("No DVPN or DVPO was considered.", [("DVPN", "DVPN"), ("DVPO", "DVPO")]),
     ("Officers did not apply for a stalking protection\norder.", [("stalking protection\norder", "SPO")]),
@@ -122,6 +121,10 @@ NEGATIVES: list[str] = [
     "Special measures were granted for the witness.",
     "The MARAC coordinator emailed the agencies.",
     "The IDVA service manager attended the meeting.",
+    # an ISVA (sexual violence adviser) is not the IDVA measure; a panel is a body, not a disclosure
+    "ISVA support offered after the rape report.",
+    "Awaiting the DVDS panel decision on Wednesday.",
+    "Faye Culbertson, Senior IDVA",
     "Ref RO/2024/118 property returned to owner.",
     "See RO 12 in the records office file.",
     "He bailed out of the car and ran off.",
