@@ -123,11 +123,12 @@ class StatusModel(NestedModel):
             ready = bool(mentions) and model is not None
             words = doc_words(doc) if ready else []
             bounds = sentence_bounds(doc) if ready else []
+            spans = [(e.start, e.end, e._.status) for e in mentions]
             for ent in mentions:
                 ent._.status_by = "rules"
                 ents.append(ent)
                 if ready:
-                    texts.append(status_words(ent, words, bounds=bounds))
+                    texts.append(status_words(ent, words, bounds=bounds, mentions=spans))
         if not ents or model is None:
             return
         threshold = self.threshold

@@ -1,11 +1,12 @@
 """The words the status classifier sees for one mention: its sentence, marked, plus the rule's view.
 
 The mention's tokens become ``xxm`` between ``xxent`` and ``xxend`` (so the classifier learns
-the context, not the measure's name), words are lower-cased, whitespace tokens dropped, and
-the words nearest the mention follow again with their side (``L:was``, ``R:not``: up to
-`WINDOW` each side, nearest first), so what sits next to the mention weighs more than the rest
-of the sentence; last come three feature words: the rule's status, the cue that decided it and
-the mention's label, e.g.
+the context, not the measure's name), each other mention of the sentence becomes one ``xxo``,
+words are lower-cased, whitespace tokens dropped, and the words nearest the mention follow
+again with their side (``L:was``, ``R:not``: up to `WINDOW` each side, nearest first), so what
+sits next to the mention weighs more than the rest of the sentence. Then come the rule
+statuses of the sentence's other mentions (``o_refused``), and last three feature words: the
+rule's status, the cue that decided it and the mention's label, e.g.
 ``... xxent xxm xxend was not pursued ... R:was R:not ... rule_considered cue_not_pursued lab_DVPN``.
 Training (`pipeline/train/train_status.py`) and the component use these functions, and both
 build the classifier's Doc from the words directly (no second tokenisation).
@@ -18,8 +19,9 @@ from bisect import bisect_right
 from spacy.attrs import IS_SPACE, LOWER
 from spacy.tokens import Doc, Span
 
-ENTITY_OPEN, ENTITY_TOKEN, ENTITY_CLOSE = "xxent", "xxm", "xxend"
+ENTITY_OPEN, ENTITY_TOKEN, ENTITY_CLOSE, OTHER_MENTION = "xxent", "xxm", "xxend", "xxo"
 WINDOW = 6
+Mention = tuple[int, int, str | None]  # token start, token end, status (as the rules gave it)
 
 
 def doc_words(doc: Doc) -> list[str]:
@@ -35,24 +37,51 @@ def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
     return [(s.start, s.end) for s in doc.sents]
 
 
+def doc_mentions(doc: Doc) -> list[Mention]:
+    """(start, end, status) of each mention of `doc` (computed once per Doc)."""
+    return [(e.start, e.end, e._.status) for e in doc.ents]
+
+
+def _words_between(words: list[str], lo: int, hi: int, others: list[Mention]) -> list[str]:
+    """Non-empty words of tokens lo..hi, each other mention in the range as one `OTHER_MENTION`."""
+    inside = {s: e for s, e, _ in others if lo <= s < hi}
+    if not inside:
+        return [w for w in words[lo:hi] if w]
+    out, i = [], lo
+    while i < hi:
+        if i in inside:
+            out.append(OTHER_MENTION)
+            i = inside[i]
+            continue
+        if words[i]:
+            out.append(words[i])
+        i += 1
+    return out
+
+
 def status_words(
     ent: Span,
     words: list[str] | None = None,
     rule_status: str | None = None,
     rule_cue: str | None = None,
     bounds: list[tuple[int, int]] | None = None,
+    mentions: list[Mention] | None = None,
 ) -> list[str]:
     """Marked sentence words of `ent` with the rule status and cue (default: what `ent._` holds).
-    `words` (`doc_words`) and `bounds` (`sentence_bounds`) may be passed in, once per Doc."""
+    `words` (`doc_words`), `bounds` (`sentence_bounds`) and `mentions` (`doc_mentions`) may be
+    passed in, once per Doc."""
     doc = ent.doc
     words = words if words is not None else doc_words(doc)
     bounds = bounds if bounds is not None else sentence_bounds(doc)
+    mentions = mentions if mentions is not None else doc_mentions(doc)
     start, end = bounds[max(bisect_right(bounds, (ent.start, len(doc) + 1)) - 1, 0)]
-    left = [w for w in words[start : ent.start] if w]
-    right = [w for w in words[ent.end : end] if w]
+    others = [m for m in mentions if start <= m[0] < end and m[0] != ent.start]
+    left = _words_between(words, start, ent.start, others)
+    right = _words_between(words, ent.end, end, others)
     out = [*left, ENTITY_OPEN, *(ENTITY_TOKEN for w in words[ent.start : ent.end] if w), ENTITY_CLOSE, *right]
     out += [f"L:{w}" for w in reversed(left[-WINDOW:])]
     out += [f"R:{w}" for w in right[:WINDOW]]
+    out += [f"o_{status}" for _, _, status in others]
     status = rule_status if rule_status is not None else ent._.status
     cue = rule_cue if rule_cue is not None else ent._.status_cue
     out += [f"rule_{status}", "cue_" + "_".join((cue or "none").lower().split()), f"lab_{ent.label_}"]

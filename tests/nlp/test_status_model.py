@@ -46,6 +46,19 @@ def test_side_words_stop_at_the_window() -> None:
     assert side == ["L:h", "L:g", "L:f", "L:e", "L:d", "L:c", "R:i", "R:j", "R:k", "R:l", "R:m", "R:n"]
 
 
+def test_other_mentions_become_one_word_with_their_rule_status() -> None:
+    nlp = spacy.blank("en")
+    text = "DVPN served but the DVPO application was refused."
+    doc = nlp.make_doc(text)
+    doc.ents = [doc.char_span(0, 4, label="DVPN"), doc.char_span(20, 24, label="DVPO")]
+    for ent, status in zip(doc.ents, ("used", "refused"), strict=True):
+        ent._.status = status
+    words = status_text(doc.ents[0]).split()
+    assert words[:7] == ["xxent", "xxm", "xxend", "served", "but", "the", "xxo"]
+    assert "dvpo" not in words
+    assert words[-4:] == ["o_refused", "rule_used", "cue_none", "lab_DVPN"]
+
+
 @pytest.fixture(scope="module")
 def tiny_model() -> Language:
     """A model that learns one lesson: 'bolded' after the mention means refused, else the rule's status."""
