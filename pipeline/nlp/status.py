@@ -84,6 +84,15 @@ from pipeline.nlp.status_rules import (  # noqa: F401  (parse_rules, read_rules:
 
 VERB_SCOPE = 3
 ADJACENT_BONUS = 10  # a case verb right after the mention ("DVPN extended") binds tighter
+ADJACENT_GAP = 3  # at most this many auxiliaries and articles between a mention and its verb
+ADJACENT_WORDS = frozenset({
+    " ", "was", "were", "is", "are", "has", "have", "had", "been", "be", "a", "an", "the",
+    "interim", "full", "his", "her", "their", "its", "then", "also", "duly", "now",
+})
+DONE_VERBS = frozenset({
+    "made", "granted", "issued", "imposed", "served", "authorised", "authorized", "completed",
+    "varied", "sent", "obtained", "extended", "renewed",
+})
 DEFINITION_PRIORITY = 88  # "A DVPN is authorised by..." outranks case verbs, not law cues
 VERB_TERMINATORS = frozenset({"and", ",", "then", "-", "&", "or", "/", "for"})
 DEFAULT_RULES = "configs/status_rules.jsonl"
@@ -455,7 +464,7 @@ class StatusComponent:
                 if reach is None:
                     continue
                 distance = reach
-            adjacent = distance == 0 and cue.start >= ent.end and cue.priority < 50
+            adjacent = cue.priority < 50 and self._adjacent(ent, cue, distance, keys)
             bonus = ADJACENT_BONUS if adjacent else 0
             rank = (cue.priority + bonus, -distance, cue.end - cue.start)
             if best is None or rank > best:
@@ -476,6 +485,20 @@ class StatusComponent:
                 if general:
                     return max(general, key=lambda c: c.priority)
         return winner
+
+    @staticmethod
+    def _adjacent(ent: Span, cue: Cue, distance: int, keys: TokenKeys) -> bool:
+        """A case verb right after the mention ("DVPN extended"), or a used verb with only
+        auxiliaries and articles between ("the NMO was made", "made an interim NMO"), binds tightest."""
+        if distance == 0:
+            return cue.start >= ent.end
+        words = cue.text.lower().split()
+        done = words[-1] in DONE_VERBS or words[-2:] == ["subject", "to"]
+        if distance > ADJACENT_GAP or cue.status != "used" or not done:
+            return False
+        after = cue.start >= ent.end
+        between = keys.between(ent.end, cue.start) if after else keys.between(cue.end, ent.start)
+        return all(k in ADJACENT_WORDS for k in between)
 
     @staticmethod
     def _with_reason(ent: Span, cue: Cue, keys: TokenKeys) -> Cue:
