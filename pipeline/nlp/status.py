@@ -105,6 +105,12 @@ FOLLOW_OPENERS = frozenset({  # may come before the anaphor that opens a follow-
     "subsequently", "later", "again", "in", "the", "event", "end", ",", "-", " ", NEWLINE,
 })
 FOLLOW_OPENER_WORDS = 4
+DECIDER_TITLES = frozenset({
+    "hhj", "dj", "judge", "supt", "superintendent", "insp", "inspector", "recorder", "justice",
+})
+DECIDER_WORDS = frozenset({
+    "a", "district", "crown", "family", "youth", "duty", "deputy", "on-call", "his", "honour",
+})
 REASONS = frozenset({"as", "because", "due", "given", "since", "owing", "-", ":"})
 REASON_WINDOW = 5
 ADVERBS = {  # conjunctions that are adverbs after these words, so they end no clause
@@ -541,6 +547,17 @@ class StatusComponent:
                     return rule.status
         return DEFAULT_STATUS
 
+    def _decider_subject(self, lead: list[str]) -> bool:
+        """True for a subject that is a decider: "the bench", "a district judge", "Supt", "HHJ
+        Ellery" (a decider's title may be followed by one name)."""
+        if not lead or len(lead) > 3:
+            return False
+        named = lead[-1] not in self._deciders and lead[-2:-1] and lead[-2] in DECIDER_TITLES
+        head = lead[:-1] if named else lead
+        return bool(head) and head[-1] in self._deciders | DECIDER_TITLES and all(
+            k in self._deciders | DECIDER_TITLES | DECIDER_WORDS for k in head
+        )
+
     def _sentences(self, index: DocIndex) -> Iterator[tuple[Span, list[Span]]]:
         """Each sentence that holds entities, with its entities (in order)."""
         current: tuple[int, int] | None = None
@@ -594,15 +611,16 @@ class StatusComponent:
         for cue in self.cues(index.doc[start:end], (), keys):
             if cue.status not in OUTCOMES:
                 continue
-            if cue.anaphor is not None:  # "It was refused.", "However, the order was discharged."
+            if cue.anaphor is not None and cue.anaphor < cue.start:
+                # "It was refused.", "However, the order was discharged."
                 lead = keys.between(start, cue.anaphor)
                 if len(lead) > FOLLOW_OPENER_WORDS or any(k not in FOLLOW_OPENERS for k in lead):
                     continue
                 if any(e.start < cue.start for e in later):
                     continue
-            else:  # "The bench refused.", "Supt declined - no fresh incident."
+            else:  # "The bench refused.", "Supt declined.", "A district judge refused the application."
                 lead = [k for k in keys.between(start, cue.start) if k not in FOLLOW_OPENERS]
-                if later or not lead or len(lead) > 2 or any(k not in self._deciders for k in lead):
+                if not self._decider_subject(lead) or any(e.start < (cue.anaphor or end) for e in later):
                     continue
             labels = cue.anaphor_labels
             named = [e for e in ents if not labels or e.label_ in labels]
