@@ -105,6 +105,8 @@ FOLLOW_OPENERS = frozenset({  # may come before the anaphor that opens a follow-
     "subsequently", "later", "again", "in", "the", "event", "end", ",", "-", " ", NEWLINE,
 })
 FOLLOW_OPENER_WORDS = 4
+ANSWER_NO = frozenset({"no", "nope", "none", "never", "n", "nil", "negative"})
+ANSWER_ENDS = frozenset({".", ",", "-", "!", ";"})
 DECIDER_TITLES = frozenset({
     "hhj", "dj", "judge", "supt", "superintendent", "insp", "inspector", "recorder", "justice",
 })
@@ -583,16 +585,38 @@ class StatusComponent:
         for sent, ents in self._sentences(index):
             keys = index.keys(sent.start, sent.end)
             cues = self.cues(sent, ents, keys)
-            undecided = []
+            undecided, asked = [], []
+            question = bool(keys.keys) and keys.keys[-1] == "?"
             for ent in ents:
                 cue = self.choose(ent, cues, ents, keys) if cues else None
                 ent._.status = self.status_of(ent, cue, keys)
                 ent._.status_cue = cue.text if cue else None
                 if ent._.status in ("used", "considered") and (cue is None or cue.status == "considered"):
                     undecided.append(ent)
-            if undecided:
+                if question and ent._.status in ("used", "considered") and (cue is None or cue.priority < 50):
+                    asked.append(ent)
+            if asked and self._answered_no(index, sent):
+                for ent in asked:
+                    ent._.status, ent._.status_cue = "not_used", "no"
+            elif undecided:
                 self._follow_up(index, sent, ents, undecided)
         return doc
+
+    @staticmethod
+    def _answered_no(index: DocIndex, sent: Span) -> bool:
+        """ "SUSP RUI'd? - NO", "was a MARAC referral made? A: No.": the next sentence answers
+        the question with a no (after a dash, "A:" or a speaker label such as "CALLER:")."""
+        bounds = index.next_sentence(sent.end)
+        if bounds is None:
+            return False
+        words = [k for k in index.keys(*bounds).keys[:8] if k not in (" ", NEWLINE)]
+        while words and words[0] in ("-", "a", "answer", "reply", "response"):
+            words = words[1:]
+        if len(words) > 1 and words[1] == ":":  # a speaker label: "CALLER: No."
+            words = words[2:]
+        while words and words[0] == ":":
+            words = words[1:]
+        return bool(words) and words[0] in ANSWER_NO and (len(words) == 1 or words[1] in ANSWER_ENDS)
 
     def _follow_up(self, index: DocIndex, sent: Span, ents: list[Span], undecided: list[Span]) -> None:
         """ "The DVPO application was heard at 14:00. It was refused.": a sentence that opens
