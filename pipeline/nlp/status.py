@@ -106,7 +106,7 @@ FOLLOW_OPENERS = frozenset({  # may come before the anaphor that opens a follow-
 })
 FOLLOW_OPENER_WORDS = 4
 ANSWER_NO = frozenset({"no", "nope", "none", "never", "n", "nil", "negative"})
-ANSWER_ENDS = frozenset({".", ",", "-", "!", ";"})
+ANSWER_ENDS = frozenset({".", ",", "!", ";"})  # "No - suspect remanded": a reason, so considered
 DECIDER_TITLES = frozenset({
     "hhj", "dj", "judge", "supt", "superintendent", "insp", "inspector", "recorder", "justice",
 })
