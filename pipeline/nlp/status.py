@@ -105,6 +105,8 @@ FOLLOW_OPENERS = frozenset({  # may come before the anaphor that opens a follow-
     "subsequently", "later", "again", "in", "the", "event", "end", ",", "-", " ", NEWLINE,
 })
 FOLLOW_OPENER_WORDS = 4
+LATER_REACH = 25  # tokens from a mention to a later clause's decider outcome
+CLAUSE_OPENERS = frozenset({"but", ";", ",", "and", "then", "-", ":", "however", "where", "when"})
 ANSWER_NO = frozenset({"no", "nope", "none", "never", "n", "nil", "negative"})
 ANSWER_ENDS = frozenset({".", ",", "!", ";"})  # "No - suspect remanded": a reason, so considered
 DECIDER_TITLES = frozenset({
@@ -592,6 +594,10 @@ class StatusComponent:
                 ent._.status = self.status_of(ent, cue, keys)
                 ent._.status_cue = cue.text if cue else None
                 if ent._.status in ("used", "considered") and (cue is None or cue.status == "considered"):
+                    later = self._decided_later(ent, cues, ents, keys)
+                    if later is not None:
+                        ent._.status, ent._.status_cue = later.status, later.text
+                        continue
                     undecided.append(ent)
                 if question and ent._.status in ("used", "considered") and (cue is None or cue.priority < 50):
                     asked.append(ent)
@@ -601,6 +607,26 @@ class StatusComponent:
             elif undecided:
                 self._follow_up(index, sent, ents, undecided)
         return doc
+
+    def _decided_later(self, ent: Span, cues: list[Cue], ents: list[Span], keys: TokenKeys) -> Cue | None:
+        """ "The CPS asked for a remand, but the bench refused.", "applied for an RO on acquittal;
+        the judge said no": a later clause whose subject is a decider and whose outcome has no
+        mention of its own decides a mention its own clause left open."""
+        for cue in cues:
+            if cue.status not in OUTCOMES or cue.start < ent.end or cue.start - ent.end > LATER_REACH:
+                continue
+            if cue.text.lower().split()[-1] in ("to", "for", "of"):  # "CPS said no to charge": its own object
+                continue
+            if any(ent.end <= e.start < cue.start or cue.end <= e.start < cue.end + 4 for e in ents):
+                continue
+            before = keys.between(ent.end, cue.start)
+            breaks = [i for i, k in enumerate(before) if k in CLAUSE_OPENERS]
+            if not breaks:
+                continue
+            lead = [k for k in before[breaks[-1] + 1 :] if k not in FOLLOW_OPENERS]
+            if self._decider_subject(lead):
+                return cue
+        return None
 
     @staticmethod
     def _answered_no(index: DocIndex, sent: Span) -> bool:
