@@ -224,6 +224,14 @@ class StatusComponent:
         self._singular_patterns = [(r, p) for r, p in self.key_patterns if not r.plural_only]
         self._matrix = self.ruleset.sets.get("matrix", frozenset())
         self._deciders = self.ruleset.sets.get("decider", frozenset())
+        # the longest word of each outcome cue: a next sentence with none of them holds no
+        # outcome cue, so the follow-up check can skip it without running the matchers
+        self._outcome_words = frozenset(
+            max((t.norm_ for t in self.nlp.make_doc(cue)), key=len)
+            for rule in self.ruleset.rules
+            if rule.status in OUTCOMES
+            for cue in rule.cues
+        )
         self._by_id = {self.nlp.vocab.strings.add(key): rule for key, rule in self.rules.items()}
 
     # -- matching ---------------------------------------------------------------------
@@ -654,8 +662,7 @@ class StatusComponent:
             return
         start, end = bounds
         keys = index.keys(start, end)
-        opening = keys.keys[: FOLLOW_OPENER_WORDS + 8]
-        if not any(k not in FOLLOW_OPENERS for k in opening):
+        if not self._outcome_words.intersection(keys.keys):
             return
         later = [e for e in index.ents if start <= e.start < end]
         for cue in self.cues(index.doc[start:end], (), keys):
