@@ -224,6 +224,8 @@ class StatusComponent:
         self._singular_patterns = [(r, p) for r, p in self.key_patterns if not r.plural_only]
         self._matrix = self.ruleset.sets.get("matrix", frozenset())
         self._deciders = self.ruleset.sets.get("decider", frozenset())
+        self._decider_heads = self._deciders | DECIDER_TITLES
+        self._decider_phrase = self._decider_heads | DECIDER_WORDS
         # the longest word of each outcome cue: a next sentence with none of them holds no
         # outcome cue, so the follow-up check can skip it without running the matchers
         self._outcome_words = frozenset(
@@ -564,11 +566,9 @@ class StatusComponent:
         Ellery" (a decider's title may be followed by one name)."""
         if not lead or len(lead) > 3:
             return False
-        named = lead[-1] not in self._deciders and lead[-2:-1] and lead[-2] in DECIDER_TITLES
+        named = len(lead) > 1 and lead[-1] not in self._deciders and lead[-2] in DECIDER_TITLES
         head = lead[:-1] if named else lead
-        return bool(head) and head[-1] in self._deciders | DECIDER_TITLES and all(
-            k in self._deciders | DECIDER_TITLES | DECIDER_WORDS for k in head
-        )
+        return head[-1] in self._decider_heads and all(k in self._decider_phrase for k in head)
 
     def _sentences(self, index: DocIndex) -> Iterator[tuple[Span, list[Span]]]:
         """Each sentence that holds entities, with its entities (in order)."""
