@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-from spacy.attrs import IS_SPACE, LOWER
+from spacy.attrs import IS_SPACE, LOWER, SENT_START
 from spacy.tokens import Doc, Span
 
 ENTITY_OPEN, ENTITY_TOKEN, ENTITY_CLOSE, OTHER_MENTION = "xxent", "xxm", "xxend", "xxo"
@@ -24,17 +24,32 @@ WINDOW = 6
 Mention = tuple[int, int, str | None]  # token start, token end, status (as the rules gave it)
 
 
-def doc_words(doc: Doc) -> list[str]:
-    """Every token's lower-cased text, "" for whitespace tokens (computed once per Doc)."""
+def doc_words(doc: Doc, ranges: list[tuple[int, int]] | None = None) -> list[str]:
+    """Every token's lower-cased text, "" for whitespace tokens (computed once per Doc). With
+    `ranges` (token start, end), only those tokens are filled in; the others stay ""."""
     strings = doc.vocab.strings
-    return ["" if space else strings[lower] for lower, space in doc.to_array([LOWER, IS_SPACE]).tolist()]
+    rows = doc.to_array([LOWER, IS_SPACE])
+    if ranges is None:
+        return ["" if space else strings[lower] for lower, space in rows.tolist()]
+    words = [""] * len(doc)
+    for start, end in ranges:
+        words[start:end] = ["" if space else strings[lower] for lower, space in rows[start:end].tolist()]
+    return words
 
 
 def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
     """(start, end) token offsets of each sentence (the whole Doc if it has no sentences)."""
     if not doc.has_annotation("SENT_START"):
         return [(0, len(doc))]
-    return [(s.start, s.end) for s in doc.sents]
+    starts = (doc.to_array(SENT_START) == 1).nonzero()[0].tolist()
+    if not starts or starts[0] != 0:
+        starts = [0, *starts]
+    return list(zip(starts, [*starts[1:], len(doc)], strict=True))
+
+
+def sentence_of(bounds: list[tuple[int, int]], token: int) -> tuple[int, int]:
+    """The (start, end) in `bounds` of the sentence that holds token index `token`."""
+    return bounds[max(bisect_right(bounds, (token, 1 << 62)) - 1, 0)]
 
 
 def doc_mentions(doc: Doc) -> list[Mention]:
@@ -74,7 +89,7 @@ def status_words(
     words = words if words is not None else doc_words(doc)
     bounds = bounds if bounds is not None else sentence_bounds(doc)
     mentions = mentions if mentions is not None else doc_mentions(doc)
-    start, end = bounds[max(bisect_right(bounds, (ent.start, len(doc) + 1)) - 1, 0)]
+    start, end = sentence_of(bounds, ent.start)
     others = [m for m in mentions if start <= m[0] < end and m[0] != ent.start]
     left = _words_between(words, start, ent.start, others)
     right = _words_between(words, ent.end, end, others)

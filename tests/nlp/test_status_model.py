@@ -11,7 +11,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline.nlp.status_model import StatusModel
-from pipeline.nlp.status_text import status_text
+from pipeline.nlp.status_text import doc_words, sentence_bounds, status_text
 from pipeline.train.train_status import StatusTrainOptions, fit
 
 RULES_ONLY = "Susp RUI'd 0130. DVPO granted 28 days."
@@ -57,6 +57,17 @@ def test_other_mentions_become_one_word_with_their_rule_status() -> None:
     assert words[:7] == ["xxent", "xxm", "xxend", "served", "but", "the", "xxo"]
     assert "dvpo" not in words
     assert words[-4:] == ["o_refused", "rule_used", "cue_none", "lab_DVPN"]
+
+
+def test_sentence_bounds_and_words_of_chosen_sentences() -> None:
+    import pipeline
+
+    doc = pipeline.load()("DVPN served at 02:00. The notice lapsed on Monday.\nNo MARAC referral.")
+    assert sentence_bounds(doc) == [(s.start, s.end) for s in doc.sents]
+    first = sentence_bounds(doc)[1]
+    words = doc_words(doc, [first])
+    assert words[first[0] : first[1]] == doc_words(doc)[first[0] : first[1]]
+    assert set(words[: first[0]] + words[first[1] :]) == {""}
 
 
 @pytest.fixture(scope="module")
