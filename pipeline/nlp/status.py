@@ -109,12 +109,6 @@ LATER_REACH = 25  # tokens from a mention to a later clause's decider outcome
 CLAUSE_OPENERS = frozenset({"but", ";", ",", "and", "then", "-", ":", "however", "where", "when"})
 ANSWER_NO = frozenset({"no", "nope", "none", "never", "n", "nil", "negative"})
 ANSWER_ENDS = frozenset({".", ",", "!", ";"})  # "No - suspect remanded": a reason, so considered
-DECIDER_TITLES = frozenset({
-    "hhj", "dj", "judge", "supt", "superintendent", "insp", "inspector", "recorder", "justice",
-})
-DECIDER_WORDS = frozenset({
-    "a", "district", "crown", "family", "youth", "duty", "deputy", "on-call", "his", "honour",
-})
 REASONS = frozenset({"as", "because", "due", "given", "since", "owing", "-", ":"})
 REASON_WINDOW = 5
 ADVERBS = {  # conjunctions that are adverbs after these words, so they end no clause
@@ -224,8 +218,9 @@ class StatusComponent:
         self._singular_patterns = [(r, p) for r, p in self.key_patterns if not r.plural_only]
         self._matrix = self.ruleset.sets.get("matrix", frozenset())
         self._deciders = self.ruleset.sets.get("decider", frozenset())
-        self._decider_heads = self._deciders | DECIDER_TITLES
-        self._decider_phrase = self._decider_heads | DECIDER_WORDS
+        self._decider_titles = self.ruleset.sets.get("decider_title", frozenset())
+        self._decider_heads = self._deciders | self._decider_titles
+        self._decider_phrase = self._decider_heads | self.ruleset.sets.get("decider_word", frozenset())
         # the longest word of each outcome cue: a next sentence with none of them holds no
         # outcome cue, so the follow-up check can skip it without running the matchers
         self._outcome_words = frozenset(
@@ -566,7 +561,7 @@ class StatusComponent:
         Ellery" (a decider's title may be followed by one name)."""
         if not lead or len(lead) > 3:
             return False
-        named = len(lead) > 1 and lead[-1] not in self._deciders and lead[-2] in DECIDER_TITLES
+        named = len(lead) > 1 and lead[-1] not in self._deciders and lead[-2] in self._decider_titles
         head = lead[:-1] if named else lead
         return head[-1] in self._decider_heads and all(k in self._decider_phrase for k in head)
 

@@ -23,7 +23,7 @@ from spacy.util import minibatch
 
 from pipeline.nlp import extensions  # noqa: F401
 from pipeline.nlp.nested import NestedModel
-from pipeline.nlp.status_text import doc_words, sentence_bounds, sentence_of, status_words
+from pipeline.nlp.status_text import doc_mentions, doc_words, sentence_bounds, sentence_of, status_words
 
 SETTINGS_FILE = "status_model.json"
 DEFAULT_THRESHOLD = 0.5
@@ -123,7 +123,7 @@ class StatusModel(NestedModel):
             ready = bool(mentions) and model is not None
             bounds = sentence_bounds(doc) if ready else []
             words = doc_words(doc, sorted({sentence_of(bounds, e.start) for e in mentions})) if ready else []
-            spans = [(e.start, e.end, e._.status) for e in mentions]
+            spans = doc_mentions(doc, mentions) if ready else []
             for ent in mentions:
                 ent._.status_by = "rules"
                 ents.append(ent)

@@ -15,6 +15,7 @@ build the classifier's Doc from the words directly (no second tokenisation).
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Iterable
 
 from spacy.attrs import IS_SPACE, LOWER, SENT_START
 from spacy.tokens import Doc, Span
@@ -52,9 +53,9 @@ def sentence_of(bounds: list[tuple[int, int]], token: int) -> tuple[int, int]:
     return bounds[max(bisect_right(bounds, (token, 1 << 62)) - 1, 0)]
 
 
-def doc_mentions(doc: Doc) -> list[Mention]:
-    """(start, end, status) of each mention of `doc` (computed once per Doc)."""
-    return [(e.start, e.end, e._.status) for e in doc.ents]
+def doc_mentions(doc: Doc, ents: Iterable[Span] | None = None) -> list[Mention]:
+    """(start, end, status) of each mention of `doc` (or of `ents`; computed once per Doc)."""
+    return [(e.start, e.end, e._.status) for e in (doc.ents if ents is None else ents)]
 
 
 def _words_between(words: list[str], lo: int, hi: int, others: list[Mention]) -> list[str]:
