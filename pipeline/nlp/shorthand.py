@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -75,14 +76,13 @@ class ShorthandNormalizer:
 
     def __call__(self, doc: Doc) -> Doc:
         seen, vocab = self._seen, self.nlp.vocab
-        for token in doc:
-            orth = token.orth
-            if orth in seen:
-                continue
-            seen.add(orth)
-            repaired = ocr_repair(token.text)
+        new = set(doc.to_array(ORTH).tolist()) - seen  # no Token objects: one array read
+        for orth in new:
+            text = vocab.strings[orth]
+            repaired = ocr_repair(text)
             if repaired is not None:
-                vocab[token.text].norm_ = self._norms.get(repaired, repaired)
+                vocab[text].norm_ = self._norms.get(repaired, repaired)
+        seen |= new
         return doc
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
