@@ -111,6 +111,9 @@ POSITIVES: list[tuple[str, list[tuple[str, str]]]] = [
     ),
     # several in one text, across a line wrap
     ("No DVPN or DVPO was considered.", [("DVPN", "DVPN"), ("DVPO", "DVPO")]),
+    ("Police are currently applying for an SRO on a man.", [("SRO", "SRO")]),
+    ("Also SRO - ask MOSOVO for a view.", [("SRO", "SRO")]),
+    ("Is an SRO or SPO appropriate?", [("SRO", "SRO"), ("SPO", "SPO")]),
     ("Officers did not apply for a stalking protection\norder.", [("stalking protection\norder", "SPO")]),
 ]
 
@@ -125,6 +128,8 @@ NEGATIVES: list[str] = [
     "ISVA support offered after the rape report.",
     "Awaiting the DVDS panel decision on Wednesday.",
     "Faye Culbertson, Senior IDVA",
+    "The bail management unit sent three reminders.",
+    "Bail management. In 9 of the 41 sampled arrests the file was incomplete.",
     "Ref RO/2024/118 property returned to owner.",
     "See RO 12 in the records office file.",
     "He bailed out of the car and ran off.",
