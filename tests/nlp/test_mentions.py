@@ -114,6 +114,8 @@ POSITIVES: list[tuple[str, list[tuple[str, str]]]] = [
     ("Police are currently applying for an SRO on a man.", [("SRO", "SRO")]),
     ("Also SRO - ask MOSOVO for a view.", [("SRO", "SRO")]),
     ("Is an SRO or SPO appropriate?", [("SRO", "SRO"), ("SPO", "SPO")]),
+    ("Bench said there was no need for a separate RO.", [("RO", "RESTRAINING_ORDER")]),
+    ("He drove through the village twice; the RO excludes him from it.", [("RO", "RESTRAINING_ORDER")]),
     ("Officers did not apply for a stalking protection\norder.", [("stalking protection\norder", "SPO")]),
 ]
 
@@ -129,6 +131,9 @@ NEGATIVES: list[str] = [
     "Awaiting the DVDS panel decision on Wednesday.",
     "Faye Culbertson, Senior IDVA",
     "The bail management unit sent three reminders.",
+    "She unmatched me because I bailed on our date.",
+    "Remand prisoners are reviewed by the security team every week.",
+    "Supervision with the IDVA team manager on Tuesday.",
     "Bail management. In 9 of the 41 sampled arrests the file was incomplete.",
     "Ref RO/2024/118 property returned to owner.",
     "See RO 12 in the records office file.",
