@@ -5,9 +5,12 @@ the context, not the measure's name), each other mention of the sentence becomes
 words are lower-cased, whitespace tokens dropped, and the words nearest the mention follow
 again with their side (``L:was``, ``R:not``: up to `WINDOW` each side, nearest first), so what
 sits next to the mention weighs more than the rest of the sentence. Then come the rule
-statuses of the sentence's other mentions (``o_refused``), and last three feature words: the
-rule's status, the cue that decided it and the mention's label, e.g.
-``... xxent xxm xxend was not pursued ... R:was R:not ... rule_considered cue_not_pursued lab_DVPN``.
+statuses of the sentence's other mentions (``o_refused``), three feature words: the rule's
+status, the cue that decided it and the mention's label, and last the mention's clause again
+(up to the nearest punctuation or clause opener such as "but", "because", "and") as ``C:`` words
+with the words that open and close it, e.g.
+``... xxent xxm xxend was not pursued ... R:was R:not ... rule_considered cue_not_pursued lab_DVPN
+C:the xxm C:was C:not C:pursued CO:BOS CC:as``.
 Training (`pipeline/train/train_status.py`) and the component use these functions, and both
 build the classifier's Doc from the words directly (no second tokenisation).
 """
@@ -22,6 +25,12 @@ from spacy.tokens import Doc, Span
 
 ENTITY_OPEN, ENTITY_TOKEN, ENTITY_CLOSE, OTHER_MENTION = "xxent", "xxm", "xxend", "xxo"
 WINDOW = 6
+# the mention's clause runs to the nearest punctuation or clause opener on each side
+CLAUSE_STOPS = frozenset(",;:()|-–—.?!/")
+CLAUSE_OPENERS = frozenset(
+    "but although though however because as so until when whereas while whilst which who after before "
+    "and or if unless since".split()
+)
 Mention = tuple[int, int, str | None]  # token start, token end, status (as the rules gave it)
 
 
@@ -75,6 +84,29 @@ def _words_between(words: list[str], lo: int, hi: int, others: list[Mention]) ->
     return out
 
 
+def _clause(words: list[str], lo: int, hi: int, start: int, end: int) -> tuple[int, int]:
+    """Token bounds of the clause round tokens start..end, inside the sentence lo..hi."""
+    left, right = start, end
+    while left > lo and words[left - 1] not in CLAUSE_STOPS and words[left - 1] not in CLAUSE_OPENERS:
+        left -= 1
+    while right < hi and words[right] not in CLAUSE_STOPS and words[right] not in CLAUSE_OPENERS:
+        right += 1
+    return left, right
+
+
+def clause_words(words: list[str], lo: int, hi: int, ent: Span, others: list[Mention]) -> list[str]:
+    """The mention's clause as ``C:`` words (mention ``xxm``, other mentions ``xxo``), then the
+    word that opens it and the word that closes it (``CO:but``, ``CC:.``; ``BOS``/``EOS`` at the
+    sentence's ends)."""
+    left, right = _clause(words, lo, hi, ent.start, ent.end)
+    inside = [f"C:{w}" for w in _words_between(words, left, ent.start, others)]
+    inside += [ENTITY_TOKEN] + [f"C:{w}" for w in _words_between(words, ent.end, right, others)]
+    inside = [OTHER_MENTION if w == f"C:{OTHER_MENTION}" else w for w in inside]
+    opener = words[left - 1] if left > lo else "BOS"
+    closer = words[right] if right < hi else "EOS"
+    return [*inside, f"CO:{opener}", f"CC:{closer}"]
+
+
 def status_words(
     ent: Span,
     words: list[str] | None = None,
@@ -101,7 +133,7 @@ def status_words(
     status = rule_status if rule_status is not None else ent._.status
     cue = rule_cue if rule_cue is not None else ent._.status_cue
     out += [f"rule_{status}", "cue_" + "_".join((cue or "none").lower().split()), f"lab_{ent.label_}"]
-    return out
+    return out + clause_words(words, start, end, ent, others)
 
 
 def status_text(ent: Span, rule_status: str | None = None, rule_cue: str | None = None) -> str:

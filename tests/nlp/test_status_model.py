@@ -33,9 +33,25 @@ def test_status_text_masks_the_mention_and_adds_the_rule_view() -> None:
     text = status_text(doc.ents[0])
     assert text == (
         "no xxent xxm xxend was considered by the insp . "
-        "L:no R:was R:considered R:by R:the R:insp R:. rule_not_used cue_no lab_DVPN"
+        "L:no R:was R:considered R:by R:the R:insp R:. rule_not_used cue_no lab_DVPN "
+        "C:no xxm C:was C:considered C:by C:the C:insp CO:BOS CC:."
     )
-    assert "dvpn" not in text.split()[:-1]
+    assert "dvpn" not in text.split()
+
+
+def test_clause_words_stop_at_punctuation_and_clause_openers() -> None:
+    nlp = spacy.blank("en")
+    text = "Insp refused the DVPN, but a DVPO was sought because he returned."
+    doc = nlp.make_doc(text)
+    dvpn = doc.char_span(text.index("DVPN"), text.index("DVPN") + 4, label="DVPN")
+    dvpo = doc.char_span(text.index("DVPO"), text.index("DVPO") + 4, label="DVPO")
+    assert dvpn is not None and dvpo is not None
+    doc.ents = [dvpn, dvpo]
+    for ent in doc.ents:
+        ent._.status, ent._.status_cue = "considered", None
+    first, second = (status_text(ent).split() for ent in doc.ents)
+    assert first[-6:] == ["C:insp", "C:refused", "C:the", "xxm", "CO:BOS", "CC:,"]
+    assert second[-6:] == ["C:a", "xxm", "C:was", "C:sought", "CO:but", "CC:because"]
 
 
 def test_side_words_stop_at_the_window() -> None:
@@ -56,7 +72,8 @@ def test_other_mentions_become_one_word_with_their_rule_status() -> None:
     words = status_text(doc.ents[0]).split()
     assert words[:7] == ["xxent", "xxm", "xxend", "served", "but", "the", "xxo"]
     assert "dvpo" not in words
-    assert words[-4:] == ["o_refused", "rule_used", "cue_none", "lab_DVPN"]
+    assert words[-8:-4] == ["o_refused", "rule_used", "cue_none", "lab_DVPN"]
+    assert words[-4:] == ["xxm", "C:served", "CO:BOS", "CC:but"]
 
 
 def test_sentence_bounds_and_words_of_chosen_sentences() -> None:
