@@ -116,6 +116,9 @@ POSITIVES: list[tuple[str, list[tuple[str, str]]]] = [
     ("Is an SRO or SPO appropriate?", [("SRO", "SRO"), ("SPO", "SPO")]),
     ("Bench said there was no need for a separate RO.", [("RO", "RESTRAINING_ORDER")]),
     ("He drove through the village twice; the RO excludes him from it.", [("RO", "RESTRAINING_ORDER")]),
+    ("NG. Cond bail - no contact, not to enter Larch Ave.", [("Cond bail", "BAIL")]),
+    ("Return date 28/01 on notice for the OO.", [("OO", "OCCUPATION_ORDER")]),
+    ("Sent to Crown Ct. RIC to PTPH 28/01.", [("RIC", "REMAND")]),
     ("Officers did not apply for a stalking protection\norder.", [("stalking protection\norder", "SPO")]),
 ]
 
@@ -134,6 +137,7 @@ NEGATIVES: list[str] = [
     "She unmatched me because I bailed on our date.",
     "Remand prisoners are reviewed by the security team every week.",
     "Supervision with the IDVA team manager on Tuesday.",
+    "The court IDVA sits on Tuesdays and Thursdays only.",
     "Bail management. In 9 of the 41 sampled arrests the file was incomplete.",
     "Ref RO/2024/118 property returned to owner.",
     "See RO 12 in the records office file.",
