@@ -99,9 +99,10 @@ def clause_words(words: list[str], lo: int, hi: int, ent: Span, others: list[Men
     word that opens it and the word that closes it (``CO:but``, ``CC:.``; ``BOS``/``EOS`` at the
     sentence's ends)."""
     left, right = _clause(words, lo, hi, ent.start, ent.end)
-    inside = [f"C:{w}" for w in _words_between(words, left, ent.start, others)]
-    inside += [ENTITY_TOKEN] + [f"C:{w}" for w in _words_between(words, ent.end, right, others)]
-    inside = [OTHER_MENTION if w == f"C:{OTHER_MENTION}" else w for w in inside]
+    before = _words_between(words, left, ent.start, others)
+    after = _words_between(words, ent.end, right, others)
+    inside = [w if w == OTHER_MENTION else f"C:{w}" for w in before]
+    inside += [ENTITY_TOKEN] + [w if w == OTHER_MENTION else f"C:{w}" for w in after]
     opener = words[left - 1] if left > lo else "BOS"
     closer = words[right] if right < hi else "EOS"
     return [*inside, f"CO:{opener}", f"CC:{closer}"]
