@@ -63,7 +63,8 @@ def test_examples_carry_the_rule_view(tmp_path: Path) -> None:
     nlp = build_pipeline(components=["vawg_shorthand", "vawg_sentences", "vawg_mentions", "vawg_status"])
     rows = status_examples(nlp, load_records(tmp_path / "g.md"))
     assert [gold for _, gold in rows] == ["used", "not_used", "generic", "refused"]
-    assert rows[0][0].endswith("lab_RUI") and " xxent xxm xxend " in rows[0][0]
+    assert " rule_used cue_none lab_RUI C:" in rows[0][0] and " xxent xxm xxend " in rows[0][0]
+    assert rows[0][0].endswith("CO:BOS CC:,")  # the clause words come last
 
 
 def test_bad_threshold_is_a_one_line_usage_error() -> None:
