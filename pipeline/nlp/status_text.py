@@ -26,8 +26,8 @@ from spacy.tokens import Doc, Span
 ENTITY_OPEN, ENTITY_TOKEN, ENTITY_CLOSE, OTHER_MENTION = "xxent", "xxm", "xxend", "xxo"
 WINDOW = 6
 # the mention's clause runs to the nearest punctuation or clause opener on each side
-CLAUSE_STOPS = frozenset(",;:()|-–—.?!/")
-CLAUSE_OPENERS = frozenset(
+CLAUSE_END_MARKS = frozenset(",;:()|-–—.?!/")
+CLAUSE_END_WORDS = frozenset(
     "but although though however because as so until when whereas while whilst which who after before "
     "and or if unless since".split()
 )
@@ -87,9 +87,9 @@ def _words_between(words: list[str], lo: int, hi: int, others: list[Mention]) ->
 def _clause(words: list[str], lo: int, hi: int, start: int, end: int) -> tuple[int, int]:
     """Token bounds of the clause round tokens start..end, inside the sentence lo..hi."""
     left, right = start, end
-    while left > lo and words[left - 1] not in CLAUSE_STOPS and words[left - 1] not in CLAUSE_OPENERS:
+    while left > lo and words[left - 1] not in CLAUSE_END_MARKS and words[left - 1] not in CLAUSE_END_WORDS:
         left -= 1
-    while right < hi and words[right] not in CLAUSE_STOPS and words[right] not in CLAUSE_OPENERS:
+    while right < hi and words[right] not in CLAUSE_END_MARKS and words[right] not in CLAUSE_END_WORDS:
         right += 1
     return left, right
 

@@ -109,8 +109,7 @@ POSITIVES: list[tuple[str, list[tuple[str, str]]]] = [
         "Referred to an independent domestic violence adviser.",
         [("independent domestic violence adviser", "IDVA")],
     ),
-    # several in one text, across a line wrap
-    ("No DVPN or DVPO was considered.", [("DVPN", "DVPN"), ("DVPO", "DVPO")]),
+    # short forms accepted by their context, and court shorthand
     ("Police are currently applying for an SRO on a man.", [("SRO", "SRO")]),
     ("Also SRO - ask MOSOVO for a view.", [("SRO", "SRO")]),
     ("Is an SRO or SPO appropriate?", [("SRO", "SRO"), ("SPO", "SPO")]),
@@ -119,6 +118,8 @@ POSITIVES: list[tuple[str, list[tuple[str, str]]]] = [
     ("NG. Cond bail - no contact, not to enter Larch Ave.", [("Cond bail", "BAIL")]),
     ("Return date 28/01 on notice for the OO.", [("OO", "OCCUPATION_ORDER")]),
     ("Sent to Crown Ct. RIC to PTPH 28/01.", [("RIC", "REMAND")]),
+    # several in one text, across a line wrap
+    ("No DVPN or DVPO was considered.", [("DVPN", "DVPN"), ("DVPO", "DVPO")]),
     ("Officers did not apply for a stalking protection\norder.", [("stalking protection\norder", "SPO")]),
 ]
 
