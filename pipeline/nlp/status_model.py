@@ -23,7 +23,7 @@ from spacy.util import minibatch
 
 from pipeline.nlp import extensions  # noqa: F401
 from pipeline.nlp.nested import NestedModel
-from pipeline.nlp.status_text import doc_mentions, doc_words, sentence_bounds, sentence_of, status_words
+from pipeline.nlp.status_text import context_sentences, doc_mentions, doc_words, sentence_bounds, status_words
 
 SETTINGS_FILE = "status_model.json"
 DEFAULT_THRESHOLD = 0.5
@@ -122,7 +122,8 @@ class StatusModel(NestedModel):
             mentions = [e for e in doc.ents if e._.status is not None]
             ready = bool(mentions) and model is not None
             bounds = sentence_bounds(doc) if ready else []
-            words = doc_words(doc, sorted({sentence_of(bounds, e.start) for e in mentions})) if ready else []
+            wanted = {s for e in mentions for s in context_sentences(bounds, e.start)} if ready else set()
+            words = doc_words(doc, sorted(wanted)) if ready else []
             spans = doc_mentions(doc, mentions) if ready else []
             for ent in mentions:
                 ent._.status_by = "rules"

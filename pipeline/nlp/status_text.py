@@ -4,12 +4,16 @@ The mention's tokens become ``xxm`` between ``xxent`` and ``xxend`` (so the clas
 the context, not the measure's name), each other mention of the sentence becomes one ``xxo``,
 words are lower-cased, whitespace tokens dropped, and the words nearest the mention follow
 again with their side (``L:was``, ``R:not``: up to `WINDOW` each side, nearest first), so what
-sits next to the mention weighs more than the rest of the sentence. Then come the rule
+sits next to the mention weighs more than the rest of the sentence. Then come the mention's
+form (``M:plural``, ``M:poss``, ``M:acronym``, ``M:len2``: "DVPOs can last" is more often
+generic than "the DVPO"), the words of the sentences before and after (``P:served``,
+``N:breached``: case notes often say what happened to a measure in the next entry), the rule
 statuses of the sentence's other mentions (``o_refused``), three feature words: the rule's
 status, the cue that decided it and the mention's label, and last the mention's clause again
 (up to the nearest punctuation or clause opener such as "but", "because", "and") as ``C:`` words
 with the words that open and close it, e.g.
-``... xxent xxm xxend was not pursued ... R:was R:not ... rule_considered cue_not_pursued lab_DVPN
+``... xxent xxm xxend was not pursued ... R:was R:not ... M:acronym M:len1 N:he ...
+rule_considered cue_not_pursued lab_DVPN
 C:the xxm C:was C:not C:pursued CO:BOS CC:as``.
 Training (`pipeline/train/train_status.py`) and the component use these functions, and both
 build the classifier's Doc from the words directly (no second tokenisation).
@@ -57,14 +61,46 @@ def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
     return list(zip(starts, [*starts[1:], len(doc)], strict=True))
 
 
+def sentence_index(bounds: list[tuple[int, int]], token: int) -> int:
+    """The index in `bounds` of the sentence that holds token index `token`."""
+    return max(bisect_right(bounds, (token, 1 << 62)) - 1, 0)
+
+
 def sentence_of(bounds: list[tuple[int, int]], token: int) -> tuple[int, int]:
     """The (start, end) in `bounds` of the sentence that holds token index `token`."""
-    return bounds[max(bisect_right(bounds, (token, 1 << 62)) - 1, 0)]
+    return bounds[sentence_index(bounds, token)]
+
+
+def context_sentences(bounds: list[tuple[int, int]], token: int) -> list[tuple[int, int]]:
+    """(start, end) of the sentence holding `token` and of the sentences before and after it."""
+    i = sentence_index(bounds, token)
+    return bounds[max(i - 1, 0) : i + 2]
 
 
 def doc_mentions(doc: Doc, ents: Iterable[Span] | None = None) -> list[Mention]:
     """(start, end, status) of each mention of `doc` (or of `ents`; computed once per Doc)."""
     return [(e.start, e.end, e._.status) for e in (doc.ents if ents is None else ents)]
+
+
+def mention_form(ent: Span) -> list[str]:
+    """Words for the mention's form: plural, possessive, written as an acronym, length in words."""
+    last = ent[-1].text.lower() if len(ent) else ""
+    out = []
+    if len(last) > 2 and last.endswith("s") and not last.endswith("ss"):
+        out.append("M:plural")
+    if last.endswith(("'s", "’s", "s'")):
+        out.append("M:poss")
+    if any(len(core) > 1 and core.isupper() for core in (t.text.rstrip("s'’") for t in ent)):
+        out.append("M:acronym")
+    return [*out, f"M:len{min(len(ent), 4)}"]
+
+
+def neighbour_words(words: list[str], bounds: list[tuple[int, int]], token: int) -> list[str]:
+    """Words of the sentence before (``P:``) and after (``N:``) the sentence holding `token`."""
+    i = sentence_index(bounds, token)
+    before = [f"P:{w}" for w in words[slice(*bounds[i - 1])] if w] if i > 0 else []
+    after = [f"N:{w}" for w in words[slice(*bounds[i + 1])] if w] if i + 1 < len(bounds) else []
+    return before + after
 
 
 def _words_between(words: list[str], lo: int, hi: int, others: list[Mention]) -> list[str]:
@@ -130,6 +166,7 @@ def status_words(
     out = [*left, ENTITY_OPEN, *(ENTITY_TOKEN for w in words[ent.start : ent.end] if w), ENTITY_CLOSE, *right]
     out += [f"L:{w}" for w in reversed(left[-WINDOW:])]
     out += [f"R:{w}" for w in right[:WINDOW]]
+    out += mention_form(ent) + neighbour_words(words, bounds, ent.start)
     out += [f"o_{status}" for _, _, status in others]
     status = rule_status if rule_status is not None else ent._.status
     cue = rule_cue if rule_cue is not None else ent._.status_cue

@@ -33,7 +33,7 @@ def test_status_text_masks_the_mention_and_adds_the_rule_view() -> None:
     text = status_text(doc.ents[0])
     assert text == (
         "no xxent xxm xxend was considered by the insp . "
-        "L:no R:was R:considered R:by R:the R:insp R:. rule_not_used cue_no lab_DVPN "
+        "L:no R:was R:considered R:by R:the R:insp R:. M:acronym M:len1 rule_not_used cue_no lab_DVPN "
         "C:no xxm C:was C:considered C:by C:the C:insp CO:BOS CC:."
     )
     assert "dvpn" not in text.split()
@@ -52,6 +52,33 @@ def test_clause_words_stop_at_punctuation_and_clause_openers() -> None:
     first, second = (status_text(ent).split() for ent in doc.ents)
     assert first[-6:] == ["C:insp", "C:refused", "C:the", "xxm", "CO:BOS", "CC:,"]
     assert second[-6:] == ["C:a", "xxm", "C:was", "C:sought", "CO:but", "CC:because"]
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "form"),
+    [
+        ("DVPOs can last 28 days.", "DVPOs", ["M:plural", "M:acronym", "M:len1"]),
+        ("The DVPO's conditions were clear.", "DVPO's", ["M:poss", "M:acronym", "M:len2"]),
+        ("A restraining order was made.", "restraining order", ["M:len2"]),
+        ("Non-molestation orders were discussed.", "Non-molestation orders", ["M:plural", "M:len4"]),
+        ("Bail conditions set.", "Bail conditions", ["M:plural", "M:len2"]),
+        ("Bail refused.", "Bail", ["M:len1"]),
+    ],
+)
+def test_mention_form_words(text: str, mention: str, form: list[str]) -> None:
+    doc = _doc(spacy.blank("en"), text, mention, "DVPO", "used", None)
+    assert [w for w in status_text(doc.ents[0]).split() if w.startswith("M:")] == form
+
+
+def test_neighbour_sentences_add_their_words_with_their_side() -> None:
+    import pipeline
+
+    doc = pipeline.load()("Called V at 09:00.\nDVPN authorised by Insp.\nServed on him at 14:00.\nNFA.")
+    dvpn = next(e for e in doc.ents if e.label_ == "DVPN")
+    words = status_text(dvpn).split()
+    assert [w for w in words if w[:2] == "P:"] == ["P:called", "P:v", "P:at", "P:09:00", "P:."]
+    assert [w for w in words if w[:2] == "N:"] == ["N:served", "N:on", "N:him", "N:at", "N:14:00", "N:."]
+    assert "P:nfa" not in words and "N:nfa" not in words
 
 
 def test_side_words_stop_at_the_window() -> None:
