@@ -22,6 +22,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.training import Example
+from thinc.api import Adam
 
 from pipeline import __version__
 from pipeline.errors import UsageError, not_found
@@ -96,7 +97,8 @@ def fit(rows: list[tuple[str, str]], opts: StatusTrainOptions) -> Language:
         Example.from_dict(Doc(model.vocab, words=text.split(" ")), {"cats": one_hot(gold)})
         for text, gold in rows
     ]
-    optimizer = model.initialize(lambda: examples)
+    # spaCy's default Adam settings, plus running averages of the weights
+    optimizer = model.initialize(lambda: examples, sgd=Adam(0.001, L2=0.01, grad_clip=1.0, use_averages=True))
     rng = random.Random(opts.seed)
     for _ in range(opts.epochs):
         order = list(range(len(examples)))
@@ -104,6 +106,11 @@ def fit(rows: list[tuple[str, str]], opts: StatusTrainOptions) -> Language:
         for start in range(0, len(order), opts.batch_size):
             batch = [examples[i] for i in order[start : start + opts.batch_size]]
             model.update(batch, sgd=optimizer, drop=opts.dropout)
+    if optimizer.averages:
+        # keep the running averages of the weights (smoother than the last update's weights)
+        with model.use_params(optimizer.averages):
+            weights = model.to_bytes()
+        model.from_bytes(weights)
     return model
 
 
