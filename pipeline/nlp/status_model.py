@@ -55,7 +55,7 @@ def bag_of_ngrams(textcat: Any) -> Callable[[list[list[str]]], np.ndarray] | Non
     def score(texts: list[list[str]]) -> np.ndarray:
         keys, lengths = [], []
         for words in texts:
-            unigrams = np.fromiter((hash_string(w) for w in words), dtype="uint64", count=len(words))
+            unigrams = np.fromiter(map(hash_string, words), dtype="uint64", count=len(words))
             grams = [unigrams] + [ops.ngrams(n, unigrams) for n in range(2, size + 1) if len(words) >= n]
             keys.append(np.concatenate(grams))
             lengths.append(len(keys[-1]))

@@ -84,15 +84,16 @@ def doc_mentions(doc: Doc, ents: Iterable[Span] | None = None) -> list[Mention]:
 
 def mention_form(ent: Span) -> list[str]:
     """Words for the mention's form: plural, possessive, written as an acronym, length in words."""
-    last = ent[-1].text.lower() if len(ent) else ""
+    texts = [t.text for t in ent]
+    last = texts[-1].lower() if texts else ""
     out = []
     if len(last) > 2 and last.endswith("s") and not last.endswith("ss"):
         out.append("M:plural")
     if last.endswith(("'s", "’s", "s'")):
         out.append("M:poss")
-    if any(len(core) > 1 and core.isupper() for core in (t.text.rstrip("s'’") for t in ent)):
+    if any(len(core) > 1 and core.isupper() for core in (t.rstrip("s'’") for t in texts)):
         out.append("M:acronym")
-    return [*out, f"M:len{min(len(ent), 4)}"]
+    return [*out, f"M:len{min(len(texts), 4)}"]
 
 
 def neighbour_words(words: list[str], bounds: list[tuple[int, int]], token: int) -> list[str]:
