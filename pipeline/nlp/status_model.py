@@ -2,7 +2,9 @@
 
 It runs after `vawg_status`. For each mention it reads the marked sentence plus the rule's
 status and cue (`status_text`) and, where its top class differs from the rule's and its
-probability reaches the threshold stored with the model, it replaces the status
+probability reaches the threshold stored with the model, it replaces the status. The top
+class is picked after the probability of "used" is multiplied by the stored `used_weight`
+(below 1 corrects the model's lean towards "used")
 (`ent._.status_by` becomes "model"; otherwise "rules"). The model folder is written by
 `vawg train status` (`models/status/` by default). Without it the component warns once and
 leaves the rules' statuses alone.
@@ -67,6 +69,11 @@ def bag_of_ngrams(textcat: Any) -> Callable[[list[list[str]]], np.ndarray] | Non
     return score
 
 
+def top_class(scores: dict[str, float], used_weight: float) -> str:
+    """The class with the highest probability once that of "used" is multiplied by `used_weight`."""
+    return max(scores, key=lambda s: scores[s] * (used_weight if s == "used" else 1.0))
+
+
 class StatusModel(NestedModel):
     """Overrides rule statuses where the nested classifier is confident and disagrees."""
 
@@ -91,6 +98,13 @@ class StatusModel(NestedModel):
             return self.threshold_override
         self._ensure_model()
         return float(self._settings.get("threshold", DEFAULT_THRESHOLD))
+
+    @property
+    def used_weight(self) -> float:
+        """Factor on the probability of "used" before the top class is picked (1.0 if not stored)."""
+        self._ensure_model()
+        return float(self._settings.get("used_weight", 1.0))
+
 
     @property
     def labels(self) -> list[str]:
@@ -132,9 +146,9 @@ class StatusModel(NestedModel):
                     texts.append(status_words(ent, words, bounds=bounds, mentions=spans))
         if not ents or model is None:
             return
-        threshold = self.threshold
+        threshold, weight = self.threshold, self.used_weight
         for ent, scores in zip(ents, self.scores(texts), strict=True):
-            best = max(scores, key=scores.__getitem__)
+            best = top_class(scores, weight)
             if best != ent._.status and scores[best] >= threshold:
                 ent._.status = best
                 ent._.status_by = "model"

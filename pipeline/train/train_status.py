@@ -57,6 +57,7 @@ class StatusTrainOptions:
     batch_size: int = 32
     dropout: float = 0.1
     threshold: float = 0.5
+    used_weight: float = 1.0
     extra: list[Path] = field(default_factory=list)
 
 
@@ -140,6 +141,7 @@ def train_status(out: Path, opts: StatusTrainOptions, nlp: Language | None = Non
     }
     settings = {
         "threshold": opts.threshold,
+        "used_weight": opts.used_weight,
         "options": {k: (v if k != "extra" else [str(p) for p in v]) for k, v in vars(opts).items()},
         "summary": summary,
     }

@@ -10,7 +10,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from pipeline.nlp.status_model import StatusModel
+from pipeline.nlp.status_model import StatusModel, top_class
 from pipeline.nlp.status_text import doc_words, sentence_bounds, status_text
 from pipeline.train.train_status import StatusTrainOptions, fit
 
@@ -124,11 +124,27 @@ def tiny_model() -> Language:
     return fit(rows, StatusTrainOptions(epochs=20, seed=1))
 
 
-def _component(model: Language | None, threshold: float | None = None) -> StatusModel:
+def _component(model: Language | None, threshold: float | None = None, used_weight: float = 1.0) -> StatusModel:
     comp = StatusModel(spacy.blank("en"), "vawg_status_model", "no/such/folder", threshold=threshold)
     comp._model, comp._tried = model, True
-    comp._settings = {"threshold": 0.5}
+    comp._settings = {"threshold": 0.5, "used_weight": used_weight}
     return comp
+
+
+def test_used_weight_lets_a_close_second_class_win() -> None:
+    scores = {"used": 0.5, "considered": 0.3, "generic": 0.2}
+    assert top_class(scores, 1.0) == "used"
+    assert top_class(scores, 0.5) == "considered"
+    assert top_class({"used": 0.9, "considered": 0.1}, 0.5) == "used"
+
+
+@pytest.mark.parametrize(("used_weight", "status", "by"), [(1.0, "used", "model"), (0.001, "refused", "rules")])
+def test_component_applies_the_stored_used_weight(
+    tiny_model: Language, used_weight: float, status: str, by: str
+) -> None:
+    doc = _doc(spacy.blank("en"), "The DVPO was granted on day 3", "DVPO", "DVPO", "refused", None)
+    _component(tiny_model, used_weight=used_weight)(doc)
+    assert (doc.ents[0]._.status, doc.ents[0]._.status_by) == (status, by)
 
 
 def test_confident_disagreement_overrides_the_rule(tiny_model: Language) -> None:
