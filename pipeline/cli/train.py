@@ -90,9 +90,9 @@ def status_cli(
     gold: GoldOpt = True,
     gold_weight: Annotated[int, typer.Option("--gold-weight", help="Repeats of each gold mention.")] = 2,
     epochs: Annotated[int, typer.Option("--epochs", help="Passes over the training mentions.")] = 8,
-    threshold: Annotated[float, typer.Option("--threshold", help="Probability to override the rules.")] = 0.4,
+    threshold: Annotated[float, typer.Option("--threshold", help="Probability to override the rules.")] = 0.3,
     used_weight: Annotated[float, typer.Option(
-        "--used-weight", help="Factor on the model's 'used' probability before it picks its top class.")] = 1.0,
+        "--used-weight", help="Factor on the 'used' probability before the top class is picked.")] = 0.5,
 ) -> None:
     """Train the status back-up classifier that may override the status rules (vawg_status_model).
 
@@ -104,8 +104,10 @@ def status_cli(
     if n_generated < 0 or gold_weight < 1 or epochs < 1 or not 0 < threshold <= 1 or used_weight <= 0:
         raise UsageError(
             "--n-generated >= 0, --gold-weight >= 1, --epochs >= 1, 0 < --threshold <= 1, --used-weight > 0")
-    opts = StatusTrainOptions(n_generated=n_generated, seed=seed, gold=gold, gold_weight=gold_weight,
-                              epochs=epochs, threshold=threshold, used_weight=used_weight, extra=list(data or []))
+    opts = StatusTrainOptions(
+        n_generated=n_generated, seed=seed, gold=gold, gold_weight=gold_weight, epochs=epochs,
+        threshold=threshold, used_weight=used_weight, extra=list(data or []),
+    )
     summary = train_status(out, opts)
     typer.echo(f"model written to {summary['out']} ({summary['hand_mentions']} gold mentions x{gold_weight}, "
                f"{summary['generated_mentions']} generated, {summary['seconds']} s)")

@@ -124,7 +124,9 @@ def tiny_model() -> Language:
     return fit(rows, StatusTrainOptions(epochs=20, seed=1))
 
 
-def _component(model: Language | None, threshold: float | None = None, used_weight: float = 1.0) -> StatusModel:
+def _component(
+    model: Language | None, threshold: float | None = None, used_weight: float = 1.0
+) -> StatusModel:
     comp = StatusModel(spacy.blank("en"), "vawg_status_model", "no/such/folder", threshold=threshold)
     comp._model, comp._tried = model, True
     comp._settings = {"threshold": 0.5, "used_weight": used_weight}
@@ -138,7 +140,9 @@ def test_used_weight_lets_a_close_second_class_win() -> None:
     assert top_class({"used": 0.9, "considered": 0.1}, 0.5) == "used"
 
 
-@pytest.mark.parametrize(("used_weight", "status", "by"), [(1.0, "used", "model"), (0.001, "refused", "rules")])
+@pytest.mark.parametrize(
+    ("used_weight", "status", "by"), [(1.0, "used", "model"), (0.001, "refused", "rules")]
+)
 def test_component_applies_the_stored_used_weight(
     tiny_model: Language, used_weight: float, status: str, by: str
 ) -> None:
