@@ -1,11 +1,11 @@
 """Trained back-up for the status rules (`vawg_status_model`): a 7-class spaCy `textcat`.
 
-It runs after `vawg_status`. For each mention it reads the marked sentence plus the rule's
-status and cue (`status_text`) and, where its top class differs from the rule's and its
-probability reaches the threshold stored with the model, it replaces the status. The top
-class is picked after the probability of "used" is multiplied by the stored `used_weight`
-(below 1 corrects the model's lean towards "used")
-(`ent._.status_by` becomes "model"; otherwise "rules"). The model folder is written by
+It runs after `vawg_status`. For each mention it reads the marked sentence, its neighbours and
+the rule's status and cue (`status_text`). It picks its top class after multiplying the
+probability of "used" by the `used_weight` stored with the model (below 1 corrects its lean
+towards "used"); where that class differs from the rule's and its probability reaches the
+stored threshold, it replaces the status (`ent._.status_by` becomes "model"; otherwise
+"rules"). The model folder is written by
 `vawg train status` (`models/status/` by default). Without it the component warns once and
 leaves the rules' statuses alone.
 """
@@ -104,7 +104,6 @@ class StatusModel(NestedModel):
         """Factor on the probability of "used" before the top class is picked (1.0 if not stored)."""
         self._ensure_model()
         return float(self._settings.get("used_weight", 1.0))
-
 
     @property
     def labels(self) -> list[str]:
