@@ -93,20 +93,23 @@ def status_cli(
     threshold: Annotated[float, typer.Option("--threshold", help="Probability to override the rules.")] = 0.3,
     used_weight: Annotated[float, typer.Option(
         "--used-weight", help="Factor on the 'used' probability before the top class is picked.")] = 0.5,
+    seeds: Annotated[int, typer.Option(
+        "--seeds", help="Models trained (seeds --seed, --seed+1, ...) whose weights are averaged.")] = 3,
 ) -> None:
     """Train the status back-up classifier that may override the status rules (vawg_status_model).
 
-    Example (the shipped model): vawg train status --n-generated 8000 --seed 0 --gold-weight 2
+    Example (the shipped model): vawg train status --n-generated 8000 --seed 0 --seeds 3 --gold-weight 2
     --threshold 0.3 --used-weight 0.5 --out models/status
     """
     from pipeline.train.train_status import StatusTrainOptions, train_status
 
-    if n_generated < 0 or gold_weight < 1 or epochs < 1 or not 0 < threshold <= 1 or used_weight <= 0:
-        raise UsageError(
-            "--n-generated >= 0, --gold-weight >= 1, --epochs >= 1, 0 < --threshold <= 1, --used-weight > 0")
+    if n_generated < 0 or gold_weight < 1 or epochs < 1 or not 0 < threshold <= 1 or used_weight <= 0 \
+            or seeds < 1:
+        raise UsageError("--n-generated >= 0, --gold-weight >= 1, --epochs >= 1, 0 < --threshold <= 1, "
+                         "--used-weight > 0, --seeds >= 1")
     opts = StatusTrainOptions(
         n_generated=n_generated, seed=seed, gold=gold, gold_weight=gold_weight, epochs=epochs,
-        threshold=threshold, used_weight=used_weight, extra=list(data or []),
+        threshold=threshold, used_weight=used_weight, seeds=seeds, extra=list(data or []),
     )
     summary = train_status(out, opts)
     typer.echo(f"model written to {summary['out']} ({summary['hand_mentions']} gold mentions x{gold_weight}, "

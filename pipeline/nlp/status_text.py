@@ -11,10 +11,12 @@ generic than "the DVPO"), the words of the sentences before and after (``P:serve
 statuses of the sentence's other mentions (``o_refused``), three feature words: the rule's
 status, the cue that decided it and the mention's label, and last the mention's clause again
 (up to the nearest punctuation or clause opener such as "but", "because", "and") as ``C:`` words
-with the words that open and close it, e.g.
+with the words that open and close it, and last the clause and side words again, each paired
+with the rule's status and with the label (``rule_considered|C:pursued``, ``lab_DVPN|C:pursued``),
+e.g.
 ``... xxent xxm xxend was not pursued ... R:was R:not ... M:acronym M:len1 N:he ...
 rule_considered cue_not_pursued lab_DVPN
-C:the xxm C:was C:not C:pursued CO:BOS CC:as``.
+C:the xxm C:was C:not C:pursued CO:BOS CC:as rule_considered|R:was ... lab_DVPN|C:pursued``.
 Training (`pipeline/train/train_status.py`) and the component use these functions, and both
 build the classifier's Doc from the words directly (no second tokenisation).
 """
@@ -29,6 +31,7 @@ from spacy.tokens import Doc, Span
 
 ENTITY_OPEN, ENTITY_TOKEN, ENTITY_CLOSE, OTHER_MENTION = "xxent", "xxm", "xxend", "xxo"
 WINDOW = 6
+CROSSED_PREFIXES = frozenset(("C:", "L:", "R:"))
 # the mention's clause runs to the nearest punctuation or clause opener on each side
 CLAUSE_END_MARKS = frozenset(",;:()|-–—.?!/")
 CLAUSE_END_WORDS = frozenset(
@@ -171,8 +174,19 @@ def status_words(
     out += [f"o_{status}" for _, _, status in others]
     status = rule_status if rule_status is not None else ent._.status
     cue = rule_cue if rule_cue is not None else ent._.status_cue
-    out += [f"rule_{status}", "cue_" + "_".join((cue or "none").lower().split()), f"lab_{ent.label_}"]
-    return out + clause_words(words, start, end, ent, others)
+    rule, label = f"rule_{status}", f"lab_{ent.label_}"
+    out += [rule, "cue_" + "_".join((cue or "none").lower().split()), label]
+    out += clause_words(words, start, end, ent, others)
+    return out + crossed_words(out, rule, label)
+
+
+def crossed_words(words: list[str], rule: str, label: str) -> list[str]:
+    """Each clause and nearby word (``C:``, ``L:``, ``R:``) paired with the rule's status and
+    with the mention's label (``rule_used|C:declined``, ``lab_IDVA|C:declined``): a bag of words
+    cannot otherwise learn that a word means one status after one rule or for one measure and
+    another elsewhere."""
+    near = [w for w in words if w[:2] in CROSSED_PREFIXES]
+    return [f"{rule}|{w}" for w in near] + [f"{label}|{w}" for w in near]
 
 
 def status_text(ent: Span, rule_status: str | None = None, rule_cue: str | None = None) -> str:

@@ -4,7 +4,8 @@ Examples are gold mentions of the gold `train` split (never `heldout`), optional
 and generated records (`pipeline/train/generate.py`). Each mention runs through the status
 rules first; the classifier reads `status_text` (marked sentence + rule status + cue + label)
 and learns the gold status, so it learns where the rules go wrong. Model: spaCy `textcat`
-(exclusive classes, bag of uni- and bigrams), trained from `spacy.blank("en")`.
+(exclusive classes, bag of uni- and bigrams), trained from `spacy.blank("en")`; with `seeds`
+above 1, several seeds are trained and their weights averaged (`average_weights`).
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ import random
 import time
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -58,6 +60,7 @@ class StatusTrainOptions:
     dropout: float = 0.1
     threshold: float = 0.5
     used_weight: float = 1.0
+    seeds: int = 1
     extra: list[Path] = field(default_factory=list)
 
 
@@ -80,6 +83,11 @@ def status_examples(nlp: Language, records: Iterable[dict[str, Any]]) -> list[tu
             if ent is not None and gold.get("status") in STATUSES:
                 rows.append((status_text(ent), gold["status"]))
     return rows
+
+
+def rule_status(text: str) -> str | None:
+    """The rule's status as written in a `status_text` (its ``rule_<status>`` word)."""
+    return next((w[5:] for w in text.split(" ") if w.startswith("rule_") and "|" not in w), None)
 
 
 def one_hot(status: str) -> dict[str, float]:
@@ -115,6 +123,21 @@ def fit(rows: list[tuple[str, str]], opts: StatusTrainOptions) -> Language:
     return model
 
 
+def average_weights(models: list[Language]) -> Language:
+    """The first of `models` with each textcat weight replaced by its mean over all of them.
+
+    The models must share one architecture (same recipe, other seeds). A mean of a few seeds'
+    weights moves less from one retrain to the next than any single seed's weights."""
+    textcats: list[Any] = [m.get_pipe("textcat") for m in models]
+    layers = [list(textcat.model.walk()) for textcat in textcats]
+    for group in zip(*layers, strict=True):
+        first = group[0]
+        for name in first.param_names:
+            if first.has_param(name):
+                first.set_param(name, np.mean([layer.get_param(name) for layer in group], axis=0))
+    return models[0]
+
+
 def train_status(out: Path, opts: StatusTrainOptions, nlp: Language | None = None) -> dict[str, Any]:
     """Build the examples, train, and write the model folder with its settings and meta."""
     import pipeline
@@ -129,8 +152,8 @@ def train_status(out: Path, opts: StatusTrainOptions, nlp: Language | None = Non
     rows = hand * opts.gold_weight + made
     if not rows:
         raise UsageError("no training mentions: give --gold, --data or --n-generated")
-    model = fit(rows, opts)
-    rule_agreement = sum(text.split(" rule_")[-1].split()[0] == gold for text, gold in made)
+    model = average_weights([fit(rows, replace(opts, seed=opts.seed + k)) for k in range(opts.seeds)])
+    rule_agreement = sum(rule_status(text) == gold for text, gold in made)
     summary = {
         "out": str(out),
         "hand_mentions": len(hand),

@@ -31,12 +31,27 @@ def test_status_text_masks_the_mention_and_adds_the_rule_view() -> None:
     nlp = spacy.blank("en")
     doc = _doc(nlp, "No DVPN was considered by the Insp.", "DVPN", "DVPN", "not_used", "No")
     text = status_text(doc.ents[0])
-    assert text == (
+    assert " ".join(_plain(text.split())) == (
         "no xxent xxm xxend was considered by the insp . "
         "L:no R:was R:considered R:by R:the R:insp R:. M:acronym M:len1 rule_not_used cue_no lab_DVPN "
         "C:no xxm C:was C:considered C:by C:the C:insp CO:BOS CC:."
     )
     assert "dvpn" not in text.split()
+
+
+def _plain(words: list[str]) -> list[str]:
+    """`status_text` words without the crossed words (``rule_x|C:w``, ``lab_X|C:w``)."""
+    return [w for w in words if "|" not in w]
+
+
+def test_crossed_words_pair_near_words_with_the_rule_status_and_the_label() -> None:
+    doc = _doc(spacy.blank("en"), "Victim declined the IDVA referral.", "IDVA", "IDVA", "used", None)
+    words = status_text(doc.ents[0]).split()
+    near = [w for w in words if w[:2] in ("C:", "L:", "R:")]
+    assert "C:declined" in near
+    crossed = [w for w in words if "|" in w]
+    assert crossed == [f"rule_used|{w}" for w in near] + [f"lab_IDVA|{w}" for w in near]
+    assert words[-len(crossed) :] == crossed
 
 
 def test_clause_words_stop_at_punctuation_and_clause_openers() -> None:
@@ -49,7 +64,7 @@ def test_clause_words_stop_at_punctuation_and_clause_openers() -> None:
     doc.ents = [dvpn, dvpo]
     for ent in doc.ents:
         ent._.status, ent._.status_cue = "considered", None
-    first, second = (status_text(ent).split() for ent in doc.ents)
+    first, second = (_plain(status_text(ent).split()) for ent in doc.ents)
     assert first[-6:] == ["C:insp", "C:refused", "C:the", "xxm", "CO:BOS", "CC:,"]
     assert second[-6:] == ["C:a", "xxm", "C:was", "C:sought", "CO:but", "CC:because"]
 
@@ -96,7 +111,7 @@ def test_other_mentions_become_one_word_with_their_rule_status() -> None:
     doc.ents = [doc.char_span(0, 4, label="DVPN"), doc.char_span(20, 24, label="DVPO")]
     for ent, status in zip(doc.ents, ("used", "refused"), strict=True):
         ent._.status = status
-    words = status_text(doc.ents[0]).split()
+    words = _plain(status_text(doc.ents[0]).split())
     assert words[:7] == ["xxent", "xxm", "xxend", "served", "but", "the", "xxo"]
     assert "dvpo" not in words
     assert words[-8:-4] == ["o_refused", "rule_used", "cue_none", "lab_DVPN"]
