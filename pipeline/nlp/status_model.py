@@ -12,6 +12,7 @@ leaves the rules' statuses alone.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,14 @@ from spacy.util import minibatch
 
 from pipeline.nlp import extensions  # noqa: F401
 from pipeline.nlp.nested import NestedModel
-from pipeline.nlp.status_text import context_sentences, doc_mentions, doc_words, sentence_bounds, status_words
+from pipeline.nlp.status_text import (
+    STATUS_WORDS_VERSION,
+    context_sentences,
+    doc_mentions,
+    doc_words,
+    sentence_bounds,
+    status_words,
+)
 
 SETTINGS_FILE = "status_model.json"
 DEFAULT_THRESHOLD = 0.5
@@ -87,9 +95,17 @@ class StatusModel(NestedModel):
         self._fast: Callable[[list[list[str]]], np.ndarray] | None = None
 
     def _load_from(self, folder: Path) -> bool:
-        """Load the folder and, once, the direct scorer for its textcat (None if not a bag of n-grams)."""
+        """Load the folder and, once, the direct scorer for its textcat (None if not a bag of n-grams).
+        Warns if the model was trained on another version of `status_words`."""
         loaded = super()._load_from(folder)
         self._fast = bag_of_ngrams(_textcat(self._model)) if loaded and self._model is not None else None
+        version = self._settings.get("status_words_version") if loaded else STATUS_WORDS_VERSION
+        if version != STATUS_WORDS_VERSION:
+            warnings.warn(
+                f"{self.name}: the model at {str(folder)!r} was trained on status words version {version}, "
+                f"this code writes version {STATUS_WORDS_VERSION}: retrain it (vawg train status)",
+                stacklevel=2,
+            )
         return loaded
 
     @property

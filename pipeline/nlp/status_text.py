@@ -30,6 +30,8 @@ from spacy.attrs import IS_SPACE, LOWER, SENT_START
 from spacy.tokens import Doc, Span
 
 ENTITY_OPEN, ENTITY_TOKEN, ENTITY_CLOSE, OTHER_MENTION = "xxent", "xxm", "xxend", "xxo"
+# raise when `status_words` changes: a model trained on other words scores worse (it warns)
+STATUS_WORDS_VERSION = 2
 WINDOW = 6
 CROSSED_PREFIXES = frozenset(("C:", "L:", "R:"))
 # the mention's clause runs to the nearest punctuation or clause opener on each side

@@ -30,7 +30,7 @@ from pipeline import __version__
 from pipeline.errors import UsageError, not_found
 from pipeline.nlp.status_model import SETTINGS_FILE
 from pipeline.nlp.status_rules import STATUSES
-from pipeline.nlp.status_text import status_text
+from pipeline.nlp.status_text import STATUS_WORDS_VERSION, status_text
 from pipeline.train.data import load_rows
 from pipeline.train.generate import generate
 from pipeline.train.markup import parse_file
@@ -165,6 +165,7 @@ def train_status(out: Path, opts: StatusTrainOptions, nlp: Language | None = Non
     settings = {
         "threshold": opts.threshold,
         "used_weight": opts.used_weight,
+        "status_words_version": STATUS_WORDS_VERSION,
         "options": {k: (v if k != "extra" else [str(p) for p in v]) for k, v in vars(opts).items()},
         "summary": summary,
     }

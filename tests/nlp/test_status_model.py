@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import warnings
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline.nlp.status_model import StatusModel, top_class
-from pipeline.nlp.status_text import doc_words, sentence_bounds, status_text
+from pipeline.nlp.status_text import STATUS_WORDS_VERSION, doc_words, sentence_bounds, status_text
 from pipeline.train.train_status import StatusTrainOptions, fit
 
 RULES_ONLY = "Susp RUI'd 0130. DVPO granted 28 days."
@@ -193,6 +194,8 @@ def test_missing_model_warns_and_leaves_rule_statuses() -> None:
 def test_saved_pipeline_keeps_the_model(tiny_model: Language, tmp_path: Path) -> None:
     folder = tmp_path / "status"
     tiny_model.to_disk(folder)
+    settings = {"threshold": 0.5, "status_words_version": STATUS_WORDS_VERSION}
+    (folder / "status_model.json").write_text(json.dumps(settings), encoding="utf-8")
     nlp = spacy.blank("en")
     nlp.add_pipe("vawg_status_model", config={"model_path": str(folder)})
     nlp.to_disk(tmp_path / "pipe")
@@ -239,3 +242,22 @@ def test_other_textcat_architectures_use_the_doc_path() -> None:
     textcat.add_label("generic")
     nlp.initialize()
     assert bag_of_ngrams(textcat) is None
+
+
+@pytest.mark.parametrize(("settings", "warns"), [
+    ({"threshold": 0.5}, True),
+    ({"threshold": 0.5, "status_words_version": STATUS_WORDS_VERSION - 1}, True),
+    ({"threshold": 0.5, "status_words_version": STATUS_WORDS_VERSION}, False),
+])
+def test_a_model_trained_on_other_status_words_warns(
+    tiny_model: Language, tmp_path: Path, settings: dict[str, object], warns: bool
+) -> None:
+    tiny_model.to_disk(tmp_path / "m")
+    (tmp_path / "m" / "status_model.json").write_text(json.dumps(settings), encoding="utf-8")
+    comp = StatusModel(spacy.blank("en"), "vawg_status_model", str(tmp_path / "m"))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert comp._load_from(tmp_path / "m")
+    messages = [str(w.message) for w in caught if "status words version" in str(w.message)]
+    assert len(messages) == int(warns)
+    assert comp.scores([["the", "xxent", "xxm", "xxend", "was", "bolded"]])[0]  # the model is still used

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from pipeline.cli.main import _register, app
 from pipeline.errors import UsageError
 from pipeline.nlp.loader import build_pipeline
+from pipeline.nlp.status_text import STATUS_WORDS_VERSION
 from pipeline.train.train_status import (
     StatusTrainOptions,
     average_weights,
@@ -51,6 +52,7 @@ def test_model_folder_has_settings_and_meta(trained: Path) -> None:
     settings = json.loads((trained / "status_model.json").read_text())
     assert settings["threshold"] == 0.6
     assert settings["options"]["seeds"] == 2
+    assert settings["status_words_version"] == STATUS_WORDS_VERSION
     assert settings["summary"]["hand_mentions"] == 4
     assert settings["summary"]["generated_mentions"] > 30
     assert settings["summary"]["rules_agree_on_generated"] > 0.5
