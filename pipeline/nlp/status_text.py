@@ -9,7 +9,7 @@ form (``M:plural``, ``M:poss``, ``M:acronym``, ``M:len2``: "DVPOs can last" is m
 generic than "the DVPO"), the words of the sentences before and after (``P:served``,
 ``N:breached``: case notes often say what happened to a measure in the next entry), the rule
 statuses of the sentence's other mentions (``o_refused``), three feature words: the rule's
-status, the cue that decided it and the mention's label, and last the mention's clause again
+status, the cue that decided it and the mention's label, then the mention's clause again
 (up to the nearest punctuation or clause opener such as "but", "because", "and") as ``C:`` words
 with the words that open and close it, and last the clause and side words again, each paired
 with the rule's status and with the label (``rule_considered|C:pursued``, ``lab_DVPN|C:pursued``),
@@ -30,7 +30,8 @@ from spacy.attrs import IS_SPACE, LOWER, SENT_START
 from spacy.tokens import Doc, Span
 
 ENTITY_OPEN, ENTITY_TOKEN, ENTITY_CLOSE, OTHER_MENTION = "xxent", "xxm", "xxend", "xxo"
-# raise when `status_words` changes: a model trained on other words scores worse (it warns)
+# raise when `status_words` changes: a model trained on other words scores worse (it warns);
+# models written before the crossed words record no version and count as 1
 STATUS_WORDS_VERSION = 2
 WINDOW = 6
 CROSSED_PREFIXES = frozenset(("C:", "L:", "R:"))
