@@ -85,6 +85,7 @@ POSITIVES: list[tuple[str, list[tuple[str, str]]]] = [
     ("An FGM protection order was sought.", [("FGM protection order", "FGMPO")]),
     # DVDS
     ("Clare's Law disclosure made to IP.", [("Clare's Law", "DVDS")]),
+    ("Worried about a new partner? Ask us under #ClaresLaw.", [("ClaresLaw", "DVDS")]),
     ("Claire's law right to ask application received.", [("Claire's law", "DVDS")]),
     ("DVDS application submitted by the new partner.", [("DVDS", "DVDS")]),
     ("Right to know disclosure considered for his new partner.", [("Right to know", "DVDS")]),
