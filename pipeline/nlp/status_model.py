@@ -99,8 +99,8 @@ class StatusModel(NestedModel):
         Warns if the model was trained on another version of `status_words`."""
         loaded = super()._load_from(folder)
         self._fast = bag_of_ngrams(_textcat(self._model)) if loaded and self._model is not None else None
-        version = self._settings.get("status_words_version", 1) if loaded else STATUS_WORDS_VERSION
-        if version != STATUS_WORDS_VERSION:
+        version = self._settings.get("status_words_version", 1)
+        if loaded and version != STATUS_WORDS_VERSION:
             warnings.warn(
                 f"{self.name}: the model at {str(folder)!r} was trained on status words version {version}, "
                 f"this code writes version {STATUS_WORDS_VERSION}: retrain it (vawg train status)",

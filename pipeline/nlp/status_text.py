@@ -34,7 +34,6 @@ ENTITY_OPEN, ENTITY_TOKEN, ENTITY_CLOSE, OTHER_MENTION = "xxent", "xxm", "xxend"
 # models written before the crossed words record no version and count as 1
 STATUS_WORDS_VERSION = 2
 WINDOW = 6
-CROSSED_PREFIXES = frozenset(("C:", "L:", "R:"))
 # the mention's clause runs to the nearest punctuation or clause opener on each side
 CLAUSE_END_MARKS = frozenset(",;:()|-–—.?!/")
 CLAUSE_END_WORDS = frozenset(
@@ -170,25 +169,24 @@ def status_words(
     others = [m for m in mentions if start <= m[0] < end and m[0] != ent.start]
     left = _words_between(words, start, ent.start, others)
     right = _words_between(words, ent.end, end, others)
+    side = [f"L:{w}" for w in reversed(left[-WINDOW:])] + [f"R:{w}" for w in right[:WINDOW]]
     out = [*left, ENTITY_OPEN, *(ENTITY_TOKEN for w in words[ent.start : ent.end] if w), ENTITY_CLOSE, *right]
-    out += [f"L:{w}" for w in reversed(left[-WINDOW:])]
-    out += [f"R:{w}" for w in right[:WINDOW]]
-    out += mention_form(ent) + neighbour_words(words, bounds, ent.start)
+    out += side + mention_form(ent) + neighbour_words(words, bounds, ent.start)
     out += [f"o_{status}" for _, _, status in others]
     status = rule_status if rule_status is not None else ent._.status
     cue = rule_cue if rule_cue is not None else ent._.status_cue
     rule, label = f"rule_{status}", f"lab_{ent.label_}"
     out += [rule, "cue_" + "_".join((cue or "none").lower().split()), label]
-    out += clause_words(words, start, end, ent, others)
-    return out + crossed_words(out, rule, label)
+    clause = clause_words(words, start, end, ent, others)
+    near = side + [w for w in clause if w[:2] == "C:"]
+    return out + clause + crossed_words(near, rule, label)
 
 
-def crossed_words(words: list[str], rule: str, label: str) -> list[str]:
-    """Each clause and nearby word (``C:``, ``L:``, ``R:``) paired with the rule's status and
-    with the mention's label (``rule_used|C:declined``, ``lab_IDVA|C:declined``): a bag of words
+def crossed_words(near: list[str], rule: str, label: str) -> list[str]:
+    """The side and clause words (``L:``, ``R:``, ``C:``) paired with the rule's status and with
+    the mention's label (``rule_used|C:declined``, ``lab_IDVA|C:declined``): a bag of words
     cannot otherwise learn that a word means one status after one rule or for one measure and
     another elsewhere."""
-    near = [w for w in words if w[:2] in CROSSED_PREFIXES]
     return [f"{rule}|{w}" for w in near] + [f"{label}|{w}" for w in near]
 
 
