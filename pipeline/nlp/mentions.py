@@ -3,7 +3,9 @@
 Patterns live in `configs/patterns/*.jsonl` (format in `configs/patterns/README.md`): each
 entry has a `label` (a measure code, or `EXCLUDE`) and `patterns` (surface forms). Variants
 are generated here: hyphen/space/joined spellings ("non-mol", "non mol", "nonmol") and, unless
-`"plural": false`, plurals and possessives of the last word ("DVPNs", "DVPN's"). One
+`"plural": false`, plurals and possessives of the last word ("DVPNs", "DVPN's"), acronyms
+spelled out letter by letter, as speech-to-text and some typists write them ("D V P N"), and
+names of several words run together, as in hashtags ("#StalkingProtectionOrder"). One
 PhraseMatcher on NORM finds them all, so the shorthand norms ("conds" -> conditions,
 "Claire's" -> clare) widen every pattern at no cost.
 
@@ -49,6 +51,7 @@ EXCLUDE = "EXCLUDE"
 _WRAP = re.compile(r"(?<=\S)\n(?=\S)")
 _INNER_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
 _SIBILANT = ("s", "x", "z", "sh", "ch")
+_ACRONYM = re.compile(r"[A-Z]{2,6}")
 NUMBER = 0  # in a reject_before/after sequence: any number (written "#num" in the data)
 
 
@@ -92,6 +95,25 @@ def hyphen_variants(text: str) -> list[str]:
             nxt.extend([head + "\0" + tail, head + " " + tail, head + tail])
         variants = nxt
     return list(dict.fromkeys(v.replace("\0", "-") for v in variants))
+
+
+def spelled_variants(text: str) -> list[str]:
+    """The pattern with its acronyms written letter by letter ("MARAC coordinator" ->
+    "M A R A C coordinator"); nothing for patterns without an acronym."""
+    words = text.split(" ")
+    if not any(_ACRONYM.fullmatch(w) for w in words):
+        return []
+    return [" ".join(" ".join(w) if _ACRONYM.fullmatch(w) else w for w in words)]
+
+
+def joined_variants(spellings: list[str]) -> list[str]:
+    """Each spelling of two or more words, all letters, run together ("restrainingorder")."""
+    out = []
+    for text in spellings:
+        words = text.split()
+        if len(words) > 1 and all(w.isalpha() for w in words):
+            out.append("".join(words))
+    return out
 
 
 def plural_variants(text: str) -> list[str]:
@@ -206,7 +228,11 @@ class MentionFinder:
                     forms += plural_variants(base)
                 keep = keep_map.get(base)
                 slice_ = (keep[0], keep[1]) if keep else None
+                if slice_ is None:
+                    forms += spelled_variants(base)
                 spellings = list(dict.fromkeys(v for f in forms for v in hyphen_variants(f)))
+                if label != EXCLUDE and slice_ is None:
+                    spellings = list(dict.fromkeys(spellings + joined_variants(spellings)))
                 key = f"{self.name}:{index}:{base}"
                 self.keys[self.nlp.vocab.strings.add(key)] = (index, slice_)
                 docs = [self.nlp.make_doc(s) for s in spellings]

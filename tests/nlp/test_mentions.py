@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline.nlp.mentions import joined_variants, spelled_variants
 from tests.nlp.mention_pipeline import ents, mention_nlp
 
 # (text, expected mentions as (span text, label)) - every span is the shortest naming the measure.
@@ -86,6 +87,18 @@ POSITIVES: list[tuple[str, list[tuple[str, str]]]] = [
     # DVDS
     ("Clare's Law disclosure made to IP.", [("Clare's Law", "DVDS")]),
     ("Worried about a new partner? Ask us under #ClaresLaw.", [("ClaresLaw", "DVDS")]),
+    ("Know your options #StalkingProtectionOrder #NonMol",
+     [("StalkingProtectionOrder", "SPO"), ("NonMol", "NMO")]),
+    ("Breached his #RestrainingOrder again.", [("RestrainingOrder", "RESTRAINING_ORDER")]),
+    # acronyms spelled letter by letter, and speech-to-text spellings (dictated notes)
+    ("Offered her an I D V A referral again, she said no.", [("I D V A", "IDVA")]),
+    ("It's a pilot area so it's a D A P N not a DVPN.", [("D A P N", "DAPN"), ("DVPN", "DVPN")]),
+    ("He's got an S H P O from 2019, still live.", [("S H P O", "SHPO")]),
+    ("Seen three times in breach of the S P O and it was not allocated.", [("S P O", "SPO")]),
+    ("I've done the Mar rack referral as well.", [("Mar rack", "MARAC")]),
+    ("Spoke to the duty inspector about a dee vee pee en on him.", [("dee vee pee en", "DVPN")]),
+    ("She didn't know the dee vee pee oh had run out.", [("dee vee pee oh", "DVPO")]),
+    ("Released at 10:40 with no bale conditions at all.", [("bale conditions", "BAIL")]),
     ("Claire's law right to ask application received.", [("Claire's law", "DVDS")]),
     ("DVDS application submitted by the new partner.", [("DVDS", "DVDS")]),
     ("Right to know disclosure considered for his new partner.", [("Right to know", "DVDS")]),
@@ -125,6 +138,11 @@ POSITIVES: list[tuple[str, list[tuple[str, str]]]] = [
 ]
 
 NEGATIVES: list[str] = [
+    "Plan A B C D was agreed at the meeting.",
+    "Emailed the M A R A C coordinator for the minutes.",
+    "Emailed the Mar rack coordinator for the minutes.",
+    "Grades A B C were given. R O Smith attended.",
+    "Two bales of hay were stacked in the barn.",
     "Section 3 of the Bail Act 1976 was quoted in the file.",
     "The Domestic Abuse Act 2021 created new powers.",
     "The Stalking Protection Act 2019 came into force in 2020.",
@@ -188,3 +206,18 @@ def test_every_measure_label_has_a_positive_case() -> None:
 
     covered = {label for _, found in POSITIVES for _, label in found}
     assert covered == set(measures())
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [("DVPN", ["D V P N"]), ("RO", ["R O"]), ("FGMPO", ["F G M P O"]), ("DASH", ["D A S H"]),
+     ("non-mol", []), ("Clare's Law", []), ("D", []), ("DVPNS", ["D V P N S"]), ("Dvpn", []),
+     ("MARAC coordinator", ["M A R A C coordinator"]), ("court IDVA", ["court I D V A"])],
+)
+def test_acronyms_get_a_spelled_out_variant(pattern: str, expected: list[str]) -> None:
+    assert spelled_variants(pattern) == expected
+
+
+def test_names_of_several_words_are_also_run_together() -> None:
+    spellings = ["stalking protection order", "non molestation order", "non-mol", "DVPN", "s.5A order"]
+    assert joined_variants(spellings) == ["stalkingprotectionorder", "nonmolestationorder"]
