@@ -4,10 +4,10 @@ Patterns live in `configs/patterns/*.jsonl` (format in `configs/patterns/README.
 entry has a `label` (a measure code, or `EXCLUDE`) and `patterns` (surface forms). Variants
 are generated here: hyphen/space/joined spellings ("non-mol", "non mol", "nonmol") and, unless
 `"plural": false`, plurals and possessives of the last word ("DVPNs", "DVPN's"), acronyms
-spelled out letter by letter, as speech-to-text and some typists write them ("D V P N"), and
-names of several words run together, as in hashtags ("#StalkingProtectionOrder"). One
-PhraseMatcher on NORM finds them all, so the shorthand norms ("conds" -> conditions,
-"Claire's" -> clare) widen every pattern at no cost.
+spelled out letter by letter, as speech-to-text and some typists write them ("D V P N",
+"D.V.P.N"), and names of several words run together, as in hashtags
+("#StalkingProtectionOrder"). One PhraseMatcher on NORM finds them all, so the shorthand
+norms ("conds" -> conditions, "Claire's" -> clare) widen every pattern at no cost.
 
 Per entry, cheap checks keep ambiguous forms honest:
 - `literal`: the text itself (lowercased) must be one of the patterns, not just its norm
@@ -98,12 +98,16 @@ def hyphen_variants(text: str) -> list[str]:
 
 
 def spelled_variants(text: str) -> list[str]:
-    """The pattern with its acronyms written letter by letter ("MARAC coordinator" ->
-    "M A R A C coordinator"); nothing for patterns without an acronym."""
+    """The pattern with its acronyms written letter by letter: spaced ("MARAC coordinator" ->
+    "M A R A C coordinator") and dotted, with and without the last dot ("M.A.R.A.C.",
+    "M.A.R.A.C"); nothing for patterns without an acronym."""
     words = text.split(" ")
     if not any(_ACRONYM.fullmatch(w) for w in words):
         return []
-    return [" ".join(" ".join(w) if _ACRONYM.fullmatch(w) else w for w in words)]
+    return [
+        " ".join(between.join(w) + last if _ACRONYM.fullmatch(w) else w for w in words)
+        for between, last in ((" ", ""), (".", "."), (".", ""))
+    ]
 
 
 def joined_variants(spellings: list[str]) -> list[str]:

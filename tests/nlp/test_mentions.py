@@ -92,6 +92,10 @@ POSITIVES: list[tuple[str, list[tuple[str, str]]]] = [
     ("Breached his #RestrainingOrder again.", [("RestrainingOrder", "RESTRAINING_ORDER")]),
     # acronyms spelled letter by letter, and speech-to-text spellings (dictated notes)
     ("Offered her an I D V A referral again, she said no.", [("I D V A", "IDVA")]),
+    ("Referred to M.A.R.A.C and an I.D.V.A. today.", [("M.A.R.A.C", "MARAC"), ("I.D.V.A.", "IDVA")]),
+    ("He is subject to an S.H.P.O from 2019.", [("S.H.P.O", "SHPO")]),
+    ("Suspect was DVPN'd at 0300 and left the address.", [("DVPN'd", "DVPN")]),
+    ("He was DAPN'd by the late turn.", [("DAPN'd", "DAPN")]),
     ("It's a pilot area so it's a D A P N not a DVPN.", [("D A P N", "DAPN"), ("DVPN", "DVPN")]),
     ("He's got an S H P O from 2019, still live.", [("S H P O", "SHPO")]),
     ("Seen three times in breach of the S P O and it was not allocated.", [("S P O", "SPO")]),
@@ -210,9 +214,9 @@ def test_every_measure_label_has_a_positive_case() -> None:
 
 @pytest.mark.parametrize(
     ("pattern", "expected"),
-    [("DVPN", ["D V P N"]), ("RO", ["R O"]), ("FGMPO", ["F G M P O"]), ("DASH", ["D A S H"]),
-     ("non-mol", []), ("Clare's Law", []), ("D", []), ("DVPNS", ["D V P N S"]), ("Dvpn", []),
-     ("MARAC coordinator", ["M A R A C coordinator"]), ("court IDVA", ["court I D V A"])],
+    [("DVPN", ["D V P N", "D.V.P.N.", "D.V.P.N"]), ("RO", ["R O", "R.O.", "R.O"]),
+     ("MARAC coordinator", ["M A R A C coordinator", "M.A.R.A.C. coordinator", "M.A.R.A.C coordinator"]),
+     ("non-mol", []), ("Clare's Law", []), ("D", []), ("Dvpn", []), ("ABCDEFG", [])],
 )
 def test_acronyms_get_a_spelled_out_variant(pattern: str, expected: list[str]) -> None:
     assert spelled_variants(pattern) == expected
