@@ -131,6 +131,26 @@ def plural_variants(text: str) -> list[str]:
     return [plural, text + "'s", text + "\u2019s", plural + "'"]
 
 
+def pattern_spellings(row: dict[str, Any], base: str) -> list[str]:
+    """Every spelling matched for pattern `base` of entry `row`: plurals (or the entry's
+    `plural_map`), spelled-out acronyms, hyphen variants and run-together names. A pattern with
+    a `keep_map` slice keeps its token count: no spelled or run-together forms."""
+    label = str(row.get("label", ""))
+    plural_map: dict[str, list[str]] = row.get("plural_map", {})
+    sliced = base in row.get("keep_map", {})
+    forms = [base]
+    if base in plural_map:
+        forms += plural_map[base]
+    elif row.get("plural", label != EXCLUDE):
+        forms += plural_variants(base)
+    if not sliced:
+        forms += spelled_variants(base)
+    spellings = list(dict.fromkeys(v for f in forms for v in hyphen_variants(f)))
+    if label != EXCLUDE and not sliced:
+        spellings = list(dict.fromkeys(spellings + joined_variants(spellings)))
+    return spellings
+
+
 class _View:
     """Token attributes of one Doc as plain lists, read only when a check needs them."""
 
@@ -222,24 +242,13 @@ class MentionFinder:
             index = len(self.entries)
             self.rows.append(row)
             self.entries.append(self._entry(label, row))
-            plural_map: dict[str, list[str]] = row.get("plural_map", {})
             keep_map: dict[str, list[int | None]] = row.get("keep_map", {})
             for base in row["patterns"]:
-                forms = [base]
-                if base in plural_map:
-                    forms += plural_map[base]
-                elif row.get("plural", label != EXCLUDE):
-                    forms += plural_variants(base)
                 keep = keep_map.get(base)
                 slice_ = (keep[0], keep[1]) if keep else None
-                if slice_ is None:
-                    forms += spelled_variants(base)
-                spellings = list(dict.fromkeys(v for f in forms for v in hyphen_variants(f)))
-                if label != EXCLUDE and slice_ is None:
-                    spellings = list(dict.fromkeys(spellings + joined_variants(spellings)))
                 key = f"{self.name}:{index}:{base}"
                 self.keys[self.nlp.vocab.strings.add(key)] = (index, slice_)
-                docs = [self.nlp.make_doc(s) for s in spellings]
+                docs = [self.nlp.make_doc(s) for s in pattern_spellings(row, base)]
                 self.matcher.add(key, docs)
                 for d in docs:
                     self._bigrams.update((d[i].norm, d[i + 1].norm) for i in range(len(d) - 1))
