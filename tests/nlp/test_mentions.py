@@ -179,6 +179,17 @@ NEGATIVES: list[str] = [
     "Officers were told to dash to the scene.",
     "The conditions of the property were poor.",
     "Burglary OTD, no suspects, scene attended by CSI.",
+    "IP says her parents have bailed him out of debt twice.",
+    "Nobody bailed us out when the budget was cut.",
+    "PNC: on licence until May, licence conds include a curfew.",
+    "PNC check of VRM outside IP's address: RO shows as a hire company.",
+    "The camera has as its registered keeper and RO the defendant's brother.",
+    "The RO has asked that polling station notices come down after the vote.",
+    "At work I had been made RO, responsible officer for health and safety.",
+    "Officer safety risk assessment required before any visit to the suspect.",
+    "Kent Police have completed a security risk assessment of the office for the victim.",
+    "The housing officer did a risk assessment of the new flat before she moved in.",
+    "Present: DC Ali, PC Rees, Sam (MARAC coord).",
 ]
 
 
