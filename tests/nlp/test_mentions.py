@@ -138,6 +138,10 @@ POSITIVES: list[tuple[str, list[tuple[str, str]]]] = [
     ("Sent to Crown Ct. RIC to PTPH 28/01.", [("RIC", "REMAND")]),
     # several in one text, across a line wrap
     ("No DVPN or DVPO was considered.", [("DVPN", "DVPN"), ("DVPO", "DVPO")]),
+    ("The RO was discharged on 12/01.", [("RO", "RESTRAINING_ORDER")]),
+    ("PNC shows a live RO for V1.", [("RO", "RESTRAINING_ORDER")]),
+    ("Client says the RO was broken on 14/08.", [("RO", "RESTRAINING_ORDER")]),
+    ("Force legal decided not to pursue an SRO for now.", [("SRO", "SRO")]),
     ("Officers did not apply for a stalking protection\norder.", [("stalking protection\norder", "SPO")]),
 ]
 
@@ -190,6 +194,8 @@ NEGATIVES: list[str] = [
     "Kent Police have completed a security risk assessment of the office for the victim.",
     "The housing officer did a risk assessment of the new flat before she moved in.",
     "Present: DC Ali, PC Rees, Sam (MARAC coord).",
+    "Says her ex bailed on her at the prom after-party.",
+    "Risk assessment of premises completed before the warrant.",
 ]
 
 
