@@ -39,9 +39,18 @@ class DataOptions:
     seed: int = 0
     gold: bool = True
     gold_weight: int = 3
+    gold_items: int = 0  # 0: every gold train item; else an even sample of this many (quick runs)
     extra: list[Path] = field(default_factory=list)
     validation: float = 0.1
     markers: bool = False  # tag mentions with the rule layer so examples carry marker features
+
+
+def gold_sample(records: list[dict[str, Any]], items: int) -> list[dict[str, Any]]:
+    """All `records` (items 0), or `items` of them taken at even steps, so every register keeps a share."""
+    if items <= 0 or items >= len(records):
+        return records
+    step = len(records) / items
+    return [records[int(k * step)] for k in range(items)]
 
 
 def build_data(opts: DataOptions) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
@@ -57,7 +66,8 @@ def build_data(opts: DataOptions) -> tuple[list[dict[str, Any]], list[dict[str, 
     if opts.gold:
         from pipeline.train.splits import load_gold
 
-        gold_examples = data.record_examples(prepare(load_gold("train")), "gold-train")
+        gold = gold_sample(load_gold("train"), opts.gold_items)
+        gold_examples = data.record_examples(prepare(gold), "gold-train")
     for path in opts.extra:
         if not path.exists():
             raise not_found(path)

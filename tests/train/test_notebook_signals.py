@@ -11,7 +11,8 @@ from tests.notebooks import run_notebook
 
 
 def test_retrain_notebook_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    env = {"VAWG_NB_GENERATED": "200", "VAWG_NB_STEPS": "30", "VAWG_NB_OUT": str(tmp_path / "models")}
+    env = {"VAWG_NB_GENERATED": "200", "VAWG_NB_STEPS": "30", "VAWG_NB_GOLD_ITEMS": "800",
+           "VAWG_NB_OUT": str(tmp_path / "models")}
     _, outputs = run_notebook("02-retrain-signals.ipynb", tmp_path, monkeypatch, env, timeout=240)
     printed = "".join(o.get("text", "") for o in outputs)
     assert f"evaluated {len(load_gold('heldout'))} heldout records" in printed
